@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { defaultConfig, modes, type WardenConfig } from '../domain/config';
+import { describeError, WardenError } from '../domain/errors';
+import { severities, type Severity } from '../domain/findings';
+import { configFromFile } from '../infra/config/config-file';
+import { stateReaders, type StateSourceSpec } from '../infra/deps/cli';
+import { replayFormats } from './format';
+import { replay, type Output } from './replay';
+import { UsageError } from './usage-error';
+
+const usage = `Usage: warden <command> [options]
+
+Commands:
+  replay PATH...    run recorded CloudTrail events (files, directories, - for stdin) through Warden
+
+Options for replay:
+  --format table|json      output format (default: table)
+  --snapshot DIR           read account state from an offline snapshot
+  --live                   read account state from AWS (standard SDK configuration)
+  --config FILE            Warden configuration (JSON or YAML), as the Lambdas use it
+  --self-arn PATTERN       Warden's own role ARN pattern (* matches anything); repeatable
+  --mode notify|enforce    override the configured mode
+  --fail-on SEVERITY|none  exit 1 when a finding is at or above it (default: high)
+  -h, --help               show this help
+
+Without --snapshot or --live, Warden judges what each event carries and answers
+"unresolved" where it needs state it cannot read.
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input errors.
+`;
+
+/** Runs the `warden` command and returns its exit code. Never throws. */
+export async function main(argv: readonly string[], out: Output, err: Output): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      out.write(usage);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'replay') return await runReplay(rest, out);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (error) {
+    err.write(`warden: ${error instanceof WardenError ? error.message : describeError(error)}\n`);
+    if (error instanceof UsageError) err.write('Run "warden --help" for usage.\n');
+    return 2;
+  }
+}
+
+async function runReplay(args: readonly string[], out: Output): Promise<number> {
+  const { values, positionals } = parseReplayArgs(args);
+  if (values.help === true) {
+    out.write(usage);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('replay needs at least one PATH (a file, a directory, or - for stdin)');
+  const source = stateSourceOf(values.snapshot, values.live === true);
+  const config = withOverrides(values.config === undefined ? undefined : await configFromFile(values.config), values['self-arn'] ?? [], values.mode);
+  return replay(
+    {
+      paths: positionals,
+      format: oneOf('--format', values.format ?? 'table', replayFormats),
+      config,
+      readers: await stateReaders(source),
+      failOn: failOnOf(values['fail-on'] ?? 'high'),
+    },
+    out,
+  );
+}
+
+function parseReplayArgs(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        snapshot: { type: 'string' },
+        live: { type: 'boolean' },
+        config: { type: 'string' },
+        'self-arn': { type: 'string', multiple: true },
+        mode: { type: 'string' },
+        'fail-on': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // parseArgs throws Node's own TypeError subclasses; read the message without trusting the realm.
+    const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : 'invalid arguments';
+    throw new UsageError(message);
+  }
+}
+
+function stateSourceOf(snapshot: string | undefined, live: boolean): StateSourceSpec {
+  if (snapshot !== undefined && live) throw new UsageError('--snapshot and --live exclude each other');
+  if (snapshot !== undefined) return { kind: 'snapshot', dir: snapshot };
+  return live ? { kind: 'live' } : { kind: 'event-only' };
+}
+
+function withOverrides(config: WardenConfig | undefined, selfArns: readonly string[], mode: string | undefined): WardenConfig {
+  const base = config ?? defaultConfig;
+  return {
+    ...base,
+    selfArnPatterns: [...base.selfArnPatterns, ...selfArns],
+    ...(mode === undefined ? {} : { mode: oneOf('--mode', mode, modes) }),
+  };
+}
+
+function failOnOf(value: string): Severity | 'none' {
+  return value === 'none' ? 'none' : oneOf('--fail-on', value, severities);
+}
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${option} must be one of ${allowed.join(', ')} (got "${value.slice(0, 40)}")`);
+}
+
+if (require.main === module) {
+  const stream = (target: NodeJS.WriteStream): Output => ({ write: (text) => void target.write(text), isTTY: target.isTTY === true });
+  void main(process.argv.slice(2), stream(process.stdout), stream(process.stderr)).then((code) => {
+    process.exitCode = code;
+  });
+}

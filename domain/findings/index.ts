@@ -1,0 +1,2 @@
+export { atLeast, findingId, severities, severityRank, type Evidence, type Finding, type Severity } from './finding';
+export { InvalidFindingEventError, parseFindingEvent } from './finding-event';

@@ -1,0 +1,152 @@
+import type { Finding } from './findings';
+import type { TrailState } from './trail';
+
+/**
+ * Ports: the small capabilities the domain needs from the outside world, named by capability.
+ * Adapters in infra/ implement them against the AWS SDK (live) or an offline snapshot.
+ *
+ * Conventions for every port:
+ * - `undefined` means the resource does not exist (deleted meanwhile, never existed).
+ * - Failures are thrown as {@link WardenError} subclasses (AccessDeniedError, ThrottledError, …);
+ *   SDK error types never cross this boundary.
+ * - Policy documents are returned as the service returned them (IAM read APIs URL-encode them);
+ *   decoding is the domain's job (domain/policy).
+ */
+
+/** A managed policy attached to a principal. */
+export interface AttachedPolicyRef {
+  readonly arn: string;
+  readonly name: string;
+}
+
+/** An inline policy with its raw document text. */
+export interface InlinePolicy {
+  readonly name: string;
+  /** Raw document: JSON, URL-encoded JSON, or both. */
+  readonly document: string;
+}
+
+/** Fields every IAM principal has. */
+interface PrincipalBase {
+  readonly arn: string;
+  readonly name: string;
+  readonly path: string;
+  readonly inlinePolicies: readonly InlinePolicy[];
+  readonly attachedPolicies: readonly AttachedPolicyRef[];
+}
+
+/** An IAM role as Warden evaluates it. */
+export interface RoleState extends PrincipalBase {
+  readonly kind: 'role';
+  /** Raw trust policy document. */
+  readonly trustPolicy: string;
+  readonly permissionsBoundaryArn?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** An IAM user as Warden evaluates it. */
+export interface UserState extends PrincipalBase {
+  readonly kind: 'user';
+  readonly groups: readonly string[];
+  readonly permissionsBoundaryArn?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** An IAM group as Warden evaluates it. */
+export interface GroupState extends PrincipalBase {
+  readonly kind: 'group';
+}
+
+/** One version of a managed policy. */
+export interface PolicyVersionState {
+  readonly versionId: string;
+  readonly isDefault: boolean;
+  /** Raw document; absent when the source lists versions without documents. */
+  readonly document?: string;
+}
+
+/** A managed policy (customer- or AWS-managed) with its default document. */
+export interface ManagedPolicyState {
+  readonly arn: string;
+  readonly name: string;
+  readonly path: string;
+  readonly defaultVersionId: string;
+  /** Raw document of the default version. */
+  readonly document: string;
+  readonly versions: readonly PolicyVersionState[];
+  readonly attachmentCount?: number;
+}
+
+/** Reads the IAM state a detector needs; live (SDK) or offline (snapshot). */
+export interface IamReader {
+  getRole(roleName: string): Promise<RoleState | undefined>;
+  getUser(userName: string): Promise<UserState | undefined>;
+  getGroup(groupName: string): Promise<GroupState | undefined>;
+  getManagedPolicy(policyArn: string): Promise<ManagedPolicyState | undefined>;
+  /** A specific version's raw document. */
+  getPolicyVersion(policyArn: string, versionId: string): Promise<string | undefined>;
+}
+
+/** `Environment` of a function configuration: values, or the error that hides them. */
+export interface FunctionEnvironment {
+  readonly variables?: Readonly<Record<string, string>>;
+  /** Set when Lambda could not decrypt the variables (KMS): the scan is `unknown`, never clean. */
+  readonly error?: { readonly errorCode: string; readonly message: string };
+}
+
+/** One function configuration ($LATEST or a published version). */
+export interface FunctionConfigurationState {
+  readonly functionArn: string;
+  readonly functionName: string;
+  /** `$LATEST` or a version number. */
+  readonly version: string;
+  readonly region: string;
+  readonly environment?: FunctionEnvironment;
+  readonly role?: string;
+  readonly revisionId?: string;
+}
+
+/** A function alias. */
+export interface AliasState {
+  readonly name: string;
+  readonly aliasArn: string;
+  readonly functionVersion: string;
+}
+
+/** A function URL configuration. */
+export interface FunctionUrlState {
+  readonly functionUrl: string;
+  readonly functionArn: string;
+  readonly authType: 'NONE' | 'AWS_IAM';
+  readonly cors?: unknown;
+  readonly invokeMode?: string;
+}
+
+/** Reads Lambda state; live (SDK) or offline (snapshot). `region` is always explicit. */
+export interface LambdaReader {
+  getFunction(region: string, functionName: string): Promise<FunctionConfigurationState | undefined>;
+  listVersions(region: string, functionName: string): Promise<readonly FunctionConfigurationState[]>;
+  listAliases(region: string, functionName: string): Promise<readonly AliasState[]>;
+  /** Raw resource-based policy of the function or one qualifier; undefined when it has none. */
+  getPolicy(region: string, functionName: string, qualifier?: string): Promise<string | undefined>;
+  listUrlConfigs(region: string, functionName: string): Promise<readonly FunctionUrlState[]>;
+  /** Reserved concurrency; undefined when none is set. */
+  getReservedConcurrency(region: string, functionName: string): Promise<number | undefined>;
+  getTags(region: string, functionArn: string): Promise<Readonly<Record<string, string>>>;
+}
+
+/** The state sources available to a run. Absent readers mean "judge what the event carries". */
+export interface StateReaders {
+  readonly iam?: IamReader;
+  readonly lambda?: LambdaReader;
+}
+
+/** Publishes findings to Warden's bus (or collects them, offline). */
+export interface FindingPublisher {
+  publish(findings: readonly Finding[]): Promise<void>;
+}
+
+/** Lists the account's CloudTrail trails with their status. */
+export interface TrailReader {
+  listTrails(): Promise<readonly TrailState[]>;
+}
