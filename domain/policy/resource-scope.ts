@@ -1,0 +1,230 @@
+import { matchesWildcard } from '../wildcard';
+import { catalogue } from './catalogue';
+import { globCovers, globsIntersect, hasWildcard, isMatchAll } from './glob';
+import type { PolicyVersion } from './types';
+
+/**
+ * How much of an action's resources a `Resource` / `NotResource` reaches. Classes are ordered:
+ * - `all`: `*` — every resource (and the only way to grant an action without resource types);
+ * - `service-wide`: every resource of the action's type in every account, e.g.
+ *   `arn:aws:iam::*:role/*`, `arn:aws:s3:::*`, or an Allow with `NotResource`;
+ * - `account-wide`: every resource of the type in one account, `arn:aws:iam::111122223333:role/*`;
+ * - `pattern`: a wildcard inside the resource name, `arn:aws:iam::111122223333:role/app-*`;
+ * - `specific`: one named resource (policy variables such as `${aws:username}` count as one);
+ * - `none`: the pattern cannot match any ARN of the action's resource types.
+ * ARNs compare case-sensitively.
+ */
+export const SCOPE_CLASSES = ['none', 'specific', 'pattern', 'account-wide', 'service-wide', 'all'] as const;
+export type ScopeClass = (typeof SCOPE_CLASSES)[number];
+
+/** Numeric ranks of {@link SCOPE_CLASSES}, for comparisons. */
+export const Scope = { none: 0, specific: 1, pattern: 2, account: 3, service: 4, all: 5 } as const;
+
+/** The resources a statement names, as the engine reasons about them. */
+export type ResourceSpec =
+  /** No `Resource` element (trust policies) or `*`: everything. */
+  | { readonly kind: 'any'; readonly raw: string }
+  /** One `Resource` pattern; `pattern` has policy variables as an opaque literal, `selfPattern` as `*`. */
+  | { readonly kind: 'pattern'; readonly raw: string; readonly pattern: string; readonly selfPattern: string }
+  /** `NotResource`: everything except these patterns. */
+  | { readonly kind: 'not'; readonly patterns: readonly string[] };
+
+/** Stands for a policy variable's value: a literal no ARN contains. */
+const VARIABLE = '\u0001';
+
+/**
+ * The resource specs of a statement, one per `Resource` pattern. Policy variables (`${aws:username}`)
+ * are substituted only in version 2012-10-17; older or missing versions compare `${…}` literally.
+ */
+export function resourceSpecs(statement: { readonly resources?: readonly string[]; readonly notResources?: readonly string[] }, version: PolicyVersion): ResourceSpec[] {
+  if (statement.notResources) return [{ kind: 'not', patterns: statement.notResources }];
+  if (!statement.resources) return [{ kind: 'any', raw: '*' }];
+  return statement.resources.map((raw): ResourceSpec => {
+    if (isMatchAll(raw)) return { kind: 'any', raw };
+    if (version !== '2012-10-17' || !raw.includes('${')) return { kind: 'pattern', raw, pattern: raw, selfPattern: raw };
+    return { kind: 'pattern', raw, pattern: substituteVariables(raw, VARIABLE), selfPattern: substituteVariables(raw, '*') };
+  });
+}
+
+/** Replaces `${key}` variables; `${*}`, `${?}` and `${$}` are IAM's escapes for those characters. */
+function substituteVariables(raw: string, replacement: string): string {
+  return raw.replace(/\$\{([^}]*)\}/g, (_whole, key: string) => (key === '*' || key === '?' || key === '$' ? VARIABLE : replacement));
+}
+
+interface ArnParts {
+  /** `[arn, partition, service, region, account, resource]` when the pattern has all six parts. */
+  readonly segments?: readonly string[];
+  readonly service?: string;
+  readonly account?: string;
+  /** Wildcards inside the resource part (after the account). */
+  readonly wildResource: boolean;
+}
+
+/** Splits an ARN (or pattern) into its six parts; the resource part may itself hold `:`. */
+function splitArn(value: string): string[] | undefined {
+  const parts = value.split(':');
+  if (parts[0] !== 'arn' || parts.length < 6) return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+function literal(segment: string | undefined): string | undefined {
+  return segment !== undefined && !hasWildcard(segment) ? segment : undefined;
+}
+
+function arnParts(pattern: string): ArnParts {
+  const segments = splitArn(pattern);
+  if (!segments) return { wildResource: hasWildcard(pattern) };
+  return { segments, service: literal(segments[2]), account: literal(segments[4]), wildResource: hasWildcard(segments[5] ?? '') };
+}
+
+const PARTITION = 1;
+const REGION = 3;
+const ACCOUNT = 4;
+
+/**
+ * Does pattern segment `k` cover the type's segment? A variable segment (`*`) of the type is
+ * narrowed to a literal partition/region (and account, for account-wide) of the pattern.
+ */
+function segmentCovers(p: readonly string[], g: readonly string[], k: number, narrowAccount: boolean): boolean {
+  const ps = p[k] ?? '';
+  const gs = g[k] ?? '';
+  if (globCovers(ps, gs)) return true;
+  const narrowable = k === PARTITION || k === REGION || (k === ACCOUNT && narrowAccount);
+  return narrowable && gs === '*' && !hasWildcard(ps);
+}
+
+function coversType(p: readonly string[], g: readonly string[], narrowAccount: boolean): boolean {
+  return [1, 2, 3, 4, 5].every((k) => segmentCovers(p, g, k, narrowAccount));
+}
+
+/** The type glob with its partition narrowed to the pattern's literal one (`arn:aws:iam::*`). */
+function withPartitionOf(pattern: string, glob: string): string {
+  const partition = literal(pattern.split(':')[1]);
+  return partition !== undefined && glob.startsWith('arn:*:') ? `arn:${partition}:${glob.slice('arn:*:'.length)}` : glob;
+}
+
+/**
+ * ARNs are compared part by part: a type's variables (`${Account}`, `${RoleNameWithPath}`) never
+ * span a `:`, so `arn:aws:iam::1:role/*` cannot reach `arn:*:iam::*:user/*` although the two
+ * strings intersect as plain globs. Patterns with fewer than six parts fall back to whole strings.
+ */
+function classifyType(pattern: string, parts: ArnParts, glob: string): number {
+  const g = splitArn(glob);
+  if (parts.service !== undefined && g && g[2] !== parts.service) return Scope.none;
+  const p = parts.segments;
+  if (!p || !g) {
+    if (!globsIntersect(pattern, glob)) return Scope.none;
+    if (globCovers(pattern, withPartitionOf(pattern, glob))) return Scope.service;
+    return parts.wildResource ? Scope.pattern : Scope.specific;
+  }
+  if (!p.every((ps, k) => globsIntersect(ps, g[k] ?? ''))) return Scope.none;
+  if (coversType(p, g, false)) return Scope.service;
+  if (parts.account !== undefined && coversType(p, g, true)) return Scope.account;
+  return parts.wildResource ? Scope.pattern : Scope.specific;
+}
+
+function classifyNotType(patterns: readonly string[], glob: string): number {
+  const g = splitArn(glob);
+  const excluded = patterns.some((pattern) => {
+    const p = splitArn(pattern);
+    return p && g ? coversType(p, g, false) : globCovers(pattern, glob);
+  });
+  if (excluded) return Scope.none;
+  return patterns.some((p) => classifyType(p, arnParts(p), glob) !== Scope.none) ? Scope.service : Scope.all;
+}
+
+interface PatternInfo {
+  /** Class per global resource type; -1 until computed. */
+  readonly typeClass: Int8Array;
+  /** Class for actions without resource types (their resource is `*`). */
+  readonly wildcardOnlyClass: number;
+  readonly classify: (glob: string) => number;
+}
+
+const infoMemo = new Map<string, PatternInfo>();
+const MEMO_LIMIT = 5_000;
+
+function buildInfo(spec: Exclude<ResourceSpec, { kind: 'any' }>): PatternInfo {
+  const typeClass = new Int8Array(catalogue().typeGlobs.length).fill(-1);
+  if (spec.kind === 'not') {
+    const matchesStar = spec.patterns.some((p) => matchesWildcard(p, '*'));
+    return { typeClass, wildcardOnlyClass: matchesStar ? Scope.none : Scope.all, classify: (glob) => classifyNotType(spec.patterns, glob) };
+  }
+  const parts = arnParts(spec.pattern);
+  const wildcardOnlyClass = matchesWildcard(spec.pattern, '*') ? Scope.all : Scope.none;
+  return { typeClass, wildcardOnlyClass, classify: (glob) => classifyType(spec.pattern, parts, glob) };
+}
+
+function infoOf(spec: Exclude<ResourceSpec, { kind: 'any' }>): PatternInfo {
+  const key = spec.kind === 'not' ? `not\u0000${spec.patterns.join('\u0000')}` : `is\u0000${spec.pattern}`;
+  let info = infoMemo.get(key);
+  if (!info) {
+    if (infoMemo.size >= MEMO_LIMIT) infoMemo.clear();
+    info = buildInfo(spec);
+    infoMemo.set(key, info);
+  }
+  return info;
+}
+
+/** The scope class (a {@link Scope} rank) a resource spec gives the action at `actionIndex`. */
+export function scopeOf(spec: ResourceSpec, actionIndex: number): number {
+  if (spec.kind === 'any') return Scope.all;
+  const info = infoOf(spec);
+  const t = catalogue();
+  const start = t.typeStart[actionIndex] ?? 0;
+  const end = t.typeStart[actionIndex + 1] ?? start;
+  if (start === end) return info.wildcardOnlyClass;
+  let best: number = Scope.none;
+  for (let k = start; k < end; k++) {
+    const type = t.typeIndex[k] ?? 0;
+    let cls = info.typeClass[type] ?? -1;
+    if (cls < 0) {
+      cls = info.classify(t.typeGlobs[type] ?? '');
+      info.typeClass[type] = cls;
+    }
+    if (cls > best) best = cls;
+  }
+  return best;
+}
+
+/**
+ * The class of a resource spec for an action the catalogue does not know (no resource types to
+ * compare with): judged by the pattern alone, and `none` when it names another service's ARNs.
+ */
+export function genericScopeOf(spec: ResourceSpec, lowerAction: string): number {
+  if (spec.kind === 'any') return Scope.all;
+  if (spec.kind === 'not') return Scope.service;
+  const parts = arnParts(spec.pattern);
+  const prefix = lowerAction.slice(0, lowerAction.indexOf(':'));
+  if (parts.service !== undefined && parts.service !== prefix) return Scope.none;
+  if (parts.account === undefined && parts.wildResource) return Scope.service;
+  if (parts.wildResource) return Scope.pattern;
+  return Scope.specific;
+}
+
+/** True when the spec reaches the concrete ARN (policy variables stand for any value). */
+export function specMatchesArn(spec: ResourceSpec, arn: string): boolean {
+  if (spec.kind === 'any') return true;
+  if (spec.kind === 'not') return !spec.patterns.some((p) => matchesWildcard(p, arn));
+  return matchesWildcard(spec.selfPattern, arn);
+}
+
+/** True when every resource `inner` names is also named by `outer` (for Deny subtraction). */
+export function specCovers(outer: ResourceSpec, inner: ResourceSpec): boolean {
+  if (outer.kind === 'any') return true;
+  if (inner.kind === 'any' || inner.kind === 'not') return outer.kind === 'pattern' && isMatchAll(outer.pattern);
+  if (outer.kind === 'not') return !outer.patterns.some((p) => globsIntersect(p, inner.pattern));
+  return globCovers(outer.pattern, inner.pattern);
+}
+
+/** True when the two specs may name a common resource. */
+export function specsIntersect(a: ResourceSpec, b: ResourceSpec): boolean {
+  if (a.kind !== 'pattern' || b.kind !== 'pattern') return true;
+  return globsIntersect(a.pattern, b.pattern);
+}
+
+/** The text of a spec for evidence. */
+export function specText(spec: ResourceSpec): string {
+  if (spec.kind === 'not') return `NotResource ${spec.patterns.join(', ')}`;
+  return spec.raw;
+}
