@@ -135,10 +135,20 @@ export interface LambdaReader {
   getTags(region: string, functionArn: string): Promise<Readonly<Record<string, string>>>;
 }
 
+/**
+ * The documents of AWS-managed policies from a bundled, dated copy: lets Warden judge an
+ * attachment of an AWS-managed ARN offline, where IAM cannot be asked.
+ */
+export interface AwsManagedPolicyLibrary {
+  getAwsManagedPolicy(policyArn: string): Promise<ManagedPolicyState | undefined>;
+}
+
 /** The state sources available to a run. Absent readers mean "judge what the event carries". */
 export interface StateReaders {
   readonly iam?: IamReader;
   readonly lambda?: LambdaReader;
+  /** Fallback for AWS-managed policy documents when `iam` is absent or does not know them. */
+  readonly awsManaged?: AwsManagedPolicyLibrary;
 }
 
 /** Publishes findings to Warden's bus (or collects them, offline). */
@@ -149,4 +159,61 @@ export interface FindingPublisher {
 /** Lists the account's CloudTrail trails with their status. */
 export interface TrailReader {
   listTrails(): Promise<readonly TrailState[]>;
+}
+
+// ---- Remediation (issue 5): the ledger, the step runner and the state verifier ----
+// (import placed here so the block above stays untouched; imports are hoisted)
+import type { LastKnownGood, LedgerRecord, RecordStatus, StatusDetail, StepStatus } from './remediation/ledger-record';
+import type { StepCall } from './remediation/plan';
+
+/**
+ * The remediation ledger (DynamoDB table live, a JSON-lines file offline). Writes are ordered:
+ * `begin` before any change, `markStep` after each, `complete` at the end, so a record always says
+ * exactly what was and was not applied.
+ */
+export interface Ledger {
+  /**
+   * Writes a new record if none exists for its undo id (derived from event id and finding id);
+   * conditional, so two deliveries of one event cannot both begin.
+   * @throws AlreadyRecordedError carrying the existing record when it exists (the caller resumes).
+   */
+  begin(record: LedgerRecord): Promise<void>;
+  /** Sets the status of step `stepIndex`. @throws LedgerRecordNotFoundError when there is no such record. */
+  markStep(undoId: string, stepIndex: number, status: StepStatus, detail?: StatusDetail): Promise<void>;
+  /** Sets the overall status. @throws LedgerRecordNotFoundError when there is no such record. */
+  complete(undoId: string, status: RecordStatus, detail?: StatusDetail): Promise<void>;
+  /** The record, or undefined. */
+  get(undoId: string): Promise<LedgerRecord | undefined>;
+  /** The last-known-good document under `key` (see lastKnownGoodKey), or undefined. */
+  lastKnownGood(key: string): Promise<LastKnownGood | undefined>;
+  /** Stores (replaces) a last-known-good document; it never expires. */
+  putLastKnownGood(entry: LastKnownGood): Promise<void>;
+  /** Remediations begun on `resourceArn` at or after `since` (for the circuit breaker). */
+  countRecentActions(resourceArn: string, since: Date): Promise<number>;
+}
+
+/** Performs one plan step (the AWS adapter maps `call.action` to an SDK command). */
+export interface StepRunner {
+  /** @throws a WardenError: retryable (throttling, 5xx) or not (AccessDenied, gone, invalid). */
+  run(call: StepCall): Promise<void>;
+}
+
+/** Whether the live state shows a call's effect: `holds`, `differs`, or `unknown` (cannot tell). */
+export interface Verification {
+  readonly state: 'holds' | 'differs' | 'unknown';
+  /** Secret-free one-liner. */
+  readonly detail?: string;
+}
+
+/** Re-reads the live state to check a call's effect (after applying, and before resuming). */
+export interface StateVerifier {
+  verify(call: StepCall): Promise<Verification>;
+}
+
+// ---- Notifications (issue 5): the alerts topic ----
+import type { AlertMessage } from './notifications/alert-message';
+
+/** Publishes one alert (SNS topic live; collected offline). */
+export interface AlertPublisher {
+  publish(message: AlertMessage): Promise<void>;
 }

@@ -14,6 +14,16 @@ const findingSchema = z
     why: z.string().optional(),
     fix: z.string().optional(),
     widened: z.boolean().optional(),
+    subject: z
+      .object({
+        kind: z.enum(['role', 'user', 'group', 'policy', 'function']),
+        name: z.string(),
+        arn: z.string(),
+        region: z.string().optional(),
+        qualifier: z.string().optional(),
+      })
+      .optional(),
+    trigger: z.object({ eventName: z.string(), params: z.record(z.string()) }).optional(),
     eventId: z.string().min(1),
     correlationId: z.string().min(1),
     accountId: z.string(),

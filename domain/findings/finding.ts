@@ -17,6 +17,25 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 /** Evidence is plain data: statement indexes, Sids, matched actions, paths. Never a secret value. */
 export type Evidence = Readonly<Record<string, unknown>>;
 
+/** What a finding is about: the principal, policy or function, by kind and name. */
+export interface FindingSubject {
+  readonly kind: 'role' | 'user' | 'group' | 'policy' | 'function';
+  readonly name: string;
+  readonly arn: string;
+  /** Lambda only: the region, and the qualifier (alias or version) when the issue is on one. */
+  readonly region?: string;
+  readonly qualifier?: string;
+}
+
+/**
+ * The change that produced a finding, reduced to identifiers a remediation needs to undo it
+ * (policy ARN or name, version id, statement id). Never a document or a value.
+ */
+export interface FindingTrigger {
+  readonly eventName: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
 /**
  * What a detector found. The shape is the `findings[]` element of DESIGN.md §7, plus the
  * context the remediator and notifications need.
@@ -38,6 +57,8 @@ export interface Finding {
   readonly fix?: string;
   /** False when the change did not widen access over the last-known-good state (pre-existing breadth). */
   readonly widened?: boolean;
+  readonly subject?: FindingSubject;
+  readonly trigger?: FindingTrigger;
   readonly eventId: string;
   readonly correlationId: string;
   readonly accountId: string;
