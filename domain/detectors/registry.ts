@@ -1,11 +1,19 @@
 import type { Detector, DetectorFunction } from './detector';
 import { eventSourceOf } from './detector';
+import { iamExemptionTagChange, lambdaExemptionTagChange } from './exemption-tag-change';
+import { iamManagedPolicyChange } from './iam-managed-policy-change';
+import { iamPrincipalChange } from './iam-principal-change';
 
 /**
  * Every detector Warden runs, one line each. The contract tests check that each trigger has an
  * EventBridge rule in serverless.yml and that each function's role grants the detectors' permissions.
  */
-export const detectors: readonly Detector[] = [];
+export const detectors: readonly Detector[] = [
+  iamPrincipalChange as Detector,
+  iamManagedPolicyChange as Detector,
+  iamExemptionTagChange as Detector,
+  lambdaExemptionTagChange as Detector,
+];
 
 /** Looks detectors up by the event that triggers them. */
 export class DetectorRegistry {

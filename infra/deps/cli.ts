@@ -1,4 +1,5 @@
 import type { StateReaders } from '../../domain/ports';
+import { BundledAwsManagedPolicies } from '../aws-managed/aws-managed-library';
 import { createAwsClients } from '../aws/clients';
 import { IamGateway } from '../aws/iam-gateway';
 import { LambdaGateway } from '../aws/lambda-gateway';
@@ -11,7 +12,7 @@ export type StateSourceSpec = { readonly kind: 'event-only' } | { readonly kind:
 export async function stateReaders(source: StateSourceSpec): Promise<StateReaders> {
   switch (source.kind) {
     case 'event-only':
-      return {};
+      return { awsManaged: new BundledAwsManagedPolicies() };
     case 'live': {
       // Adaptive retries: a replay or audit reads in bulk and must back off rather than fail.
       const clients = createAwsClients({ retryMode: 'adaptive' });
@@ -19,7 +20,7 @@ export async function stateReaders(source: StateSourceSpec): Promise<StateReader
     }
     case 'snapshot': {
       const store = await SnapshotStore.open(source.dir);
-      return { iam: store, lambda: store };
+      return { iam: store, lambda: store, awsManaged: new BundledAwsManagedPolicies() };
     }
   }
 }
