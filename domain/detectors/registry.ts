@@ -9,10 +9,10 @@ import { iamPrincipalChange } from './iam-principal-change';
  * EventBridge rule in serverless.yml and that each function's role grants the detectors' permissions.
  */
 export const detectors: readonly Detector[] = [
-  iamPrincipalChange as Detector,
-  iamManagedPolicyChange as Detector,
-  iamExemptionTagChange as Detector,
-  lambdaExemptionTagChange as Detector,
+  iamPrincipalChange,
+  iamManagedPolicyChange,
+  iamExemptionTagChange,
+  lambdaExemptionTagChange,
 ];
 
 /** Looks detectors up by the event that triggers them. */
