@@ -6,12 +6,15 @@ import { configFromFile } from '../infra/config/config-file';
 import { stateReaders, type StateSourceSpec } from '../infra/deps/cli';
 import { replayFormats } from './format';
 import { replay, type Output } from './replay';
+import { runSnapshot } from './snapshot';
 import { UsageError } from './usage-error';
 
 const usage = `Usage: warden <command> [options]
 
 Commands:
   replay PATH...    run recorded CloudTrail events (files, directories, - for stdin) through Warden
+  snapshot --live --out DIR [--regions r1,r2]
+                    write an offline snapshot of the live account (IAM and Lambda state)
 
 Options for replay:
   --format table|json      output format (default: table)
@@ -37,6 +40,7 @@ export async function main(argv: readonly string[], out: Output, err: Output): P
       return command === undefined ? 2 : 0;
     }
     if (command === 'replay') return await runReplay(rest, out);
+    if (command === 'snapshot') return await runSnapshot(rest, out, err);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     err.write(`warden: ${error instanceof WardenError ? error.message : describeError(error)}\n`);

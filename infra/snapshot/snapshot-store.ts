@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { InvalidInputError } from '../../domain/errors';
@@ -99,7 +99,8 @@ const groupSchema = z.object({
   GroupPolicyList: z.array(inlineSchema).default([]),
 });
 const policySchema = z.object({
-  PolicyName: z.string(),
+  // Some producers (moto) leave PolicyName out of Policies; the ARN's last segment is the name.
+  PolicyName: z.string().optional(),
   Arn: z.string(),
   Path: z.string().default('/'),
   DefaultVersionId: z.string(),
@@ -377,7 +378,7 @@ function toManagedPolicy(policy: Policy): ManagedPolicyState | undefined {
   if (defaultVersion?.Document === undefined) return undefined;
   return {
     arn: policy.Arn,
-    name: policy.PolicyName,
+    name: policy.PolicyName ?? policy.Arn.slice(policy.Arn.lastIndexOf('/') + 1),
     path: policy.Path,
     defaultVersionId: policy.DefaultVersionId,
     document: rawDocument(defaultVersion.Document),
@@ -506,6 +507,24 @@ export class SnapshotStore implements IamReader, LambdaReader {
     const version = await this.resolveQualifier(region, ref.name, ref.qualifier);
     const versions = await this.listVersions(region, ref.name);
     return versions.find((candidate) => candidate.version === version);
+  }
+
+  /** Regions the snapshot holds Lambda state for (`lambda/<region>/`), sorted; for `warden audit`. */
+  async listLambdaRegions(): Promise<string[]> {
+    try {
+      const entries = await readdir(join(this.dir, 'lambda'), { withFileTypes: true });
+      return entries.filter((entry) => entry.isDirectory() && REGION.test(entry.name)).map((entry) => entry.name).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new InvalidInputError(`cannot list ${join(this.dir, 'lambda')}`, { cause: error });
+    }
+  }
+
+  /** `$LATEST` of every function in a region's functions.json, by name; for `warden audit`. */
+  async listFunctions(region: string): Promise<readonly FunctionConfigurationState[]> {
+    if (!REGION.test(region)) return [];
+    const latest = (await this.region(region)).latest;
+    return [...latest.keys()].sort().map((name) => toFunctionState(region, latest.get(name) as FunctionConfig));
   }
 
   /** Like ListVersionsByFunction: `$LATEST` first, then published versions (versions file, or functions.json). */
