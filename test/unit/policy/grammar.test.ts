@@ -34,6 +34,12 @@ describe('grammarIssues (category 7)', () => {
     expect(ruleIds(grammarIssues({ name: 'p', source: 'inline', document: doc(statements, version) }))).toEqual([...expected].sort());
   });
 
+  it('skips AWS-managed documents (AWS authors them) but not a customer copy of one', () => {
+    const document = doc([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }], '2012-10-17');
+    expect(grammarIssues({ name: 'PowerUserAccess', arn: 'arn:aws:iam::aws:policy/PowerUserAccess', source: 'managed', document })).toEqual([]);
+    expect(ruleIds(grammarIssues({ name: 'PowerUserAccess', arn: 'arn:aws:iam::111122223333:policy/PowerUserAccess', source: 'managed', document }))).toEqual(['iam-grammar-allow-notaction']);
+  });
+
   it('cites the statement and its Sid', () => {
     const issues = grammarIssues({ name: 'p', source: 'inline', document: doc([{ Sid: 'Guard', Effect: 'Deny', Action: 'iam:Nope', Resource: '*' }]) });
     expect(issues[0]?.evidence).toMatchObject({ statement: { policy: 'p', index: 0, sid: 'Guard' }, unknownActions: [{ pattern: 'iam:Nope', reason: 'no such action' }] });
