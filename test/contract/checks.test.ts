@@ -11,6 +11,8 @@ import {
   referencedLogicalId,
   roleProblems,
   unfilteredRules,
+  unusedPermissions,
+  roleActions,
   wildcardAllows,
   type CfnResource,
   type CfnTemplate,
@@ -279,6 +281,18 @@ describe('missingDetectorPermissions and missingRemediationPermissions', () => {
     expect(missingRemediationPermissions(template(goodTemplate()), [{ id: 'url', permissions: ['lambda:UpdateFunctionUrlConfig'] }])).toEqual([
       'url: lambda:UpdateFunctionUrlConfig not granted to RemediateRole',
     ]);
+  });
+});
+
+describe('unusedPermissions', () => {
+  it('reports Allow patterns that no action of the code matches', () => {
+    const resources = goodTemplate();
+    resources.DetectIamRole = role([{ Effect: 'Allow', Action: ['iam:GetRole', 'iam:ListRoleTags', 'iam:List*'], Resource: '*' }]);
+    expect(unusedPermissions(template(resources), 'DetectIamRole', ['iam:GetRole', 'IAM:ListRolePolicies'])).toEqual(['iam:ListRoleTags']);
+  });
+
+  it('is empty when every pattern is used', () => {
+    expect(unusedPermissions(template(goodTemplate()), 'DetectIamRole', roleActions(template(goodTemplate()), 'DetectIamRole').allow)).toEqual([]);
   });
 });
 

@@ -232,6 +232,16 @@ export function missingPermissions(template: CfnTemplate, roleId: string, requir
   return required.filter((action) => !matches(allow, action) || matches(deny, action));
 }
 
+/**
+ * The role's Allow patterns that match no action the function's code calls: permissions granted
+ * but never used (Saltzer: least privilege is also about what is *not* granted).
+ */
+export function unusedPermissions(template: CfnTemplate, roleId: string, used: readonly string[]): string[] {
+  const { allow } = roleActions(template, roleId);
+  const usedBy = (pattern: string): boolean => used.some((action) => matchesWildcard(pattern, action, { caseInsensitive: true }));
+  return [...new Set(allow.filter((pattern) => !usedBy(pattern)))];
+}
+
 /** Detectors' permissions their function's role lacks, as `detector-id: action` lines. */
 export function missingDetectorPermissions(template: CfnTemplate, detectors: readonly DetectorContract[]): string[] {
   const roles = functionRoles(template);

@@ -97,7 +97,7 @@ describe('detectIam handler against moto', () => {
     ['AWS-managed AdministratorAccess', 'AttachRolePolicy', { roleName: 'aws-admin', policyArn: ADMIN_ARN }, 'iam-admin-equivalent', 'role/aws-admin'],
     ['customer-managed default version with a PassRole path', 'AttachRolePolicy', { roleName: 'deployer', policyArn: 'DEPLOY' }, 'iam-privilege-escalation', 'role/deployer'],
     ['group membership inheriting AWS-managed admin', 'AddUserToGroup', { groupName: 'admins', userName: 'carol' }, 'iam-admin-equivalent', 'user/carol'],
-  ])('%s: publishes a finding to the bus', async (_label, eventName, params, ruleId, resource) => {
+  ])('%s: publishes a finding to the bus', async (_label, eventName, params: Record<string, unknown>, ruleId, resource) => {
     const requestParameters = { ...params, ...(params.policyArn === 'DEPLOY' ? { policyArn: deployPolicyArn } : {}) };
     const summary = await handler(event(eventName, requestParameters, `${eventName}-${resource.replace('/', '-')}`));
     expect(summary).toMatchObject({ outcome: 'finding' });
