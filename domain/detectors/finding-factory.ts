@@ -19,13 +19,15 @@ export interface FindingContext {
   readonly widened?: boolean;
   /** Extra evidence merged over the issue's (how the state was judged, the baseline). */
   readonly evidence?: Evidence;
+  /** Tells apart findings of one rule on one resource (a variable, a statement) in the id. */
+  readonly key?: string;
 }
 
 /** Ties an analyzer's issue to the change that surfaced it. Ids are stable per rule, resource and event. */
 export function toFinding(issue: IssueLike, change: Change, context: FindingContext): Finding {
   const resourceArn = context.subject.arn;
   return {
-    id: findingId(issue.ruleId, resourceArn + (context.subject.qualifier ? `:${context.subject.qualifier}` : ''), change.eventId),
+    id: findingId(issue.ruleId, resourceArn + (context.subject.qualifier ? `:${context.subject.qualifier}` : '') + (context.key === undefined ? '' : `#${context.key}`), change.eventId),
     ruleId: issue.ruleId,
     category: issue.category,
     severity: issue.severity,

@@ -1,8 +1,10 @@
-import type { Detector, DetectorFunction } from './detector';
-import { eventSourceOf } from './detector';
+import type { Detector } from './detector';
+import { DetectorRegistry } from './detector-registry';
 import { iamExemptionTagChange, lambdaExemptionTagChange } from './exemption-tag-change';
 import { iamManagedPolicyChange } from './iam-managed-policy-change';
 import { iamPrincipalChange } from './iam-principal-change';
+import { lambdaPublicAccess } from './lambda-public-access';
+import { lambdaSecretEnvironment } from './lambda-secret-environment';
 
 /**
  * Every detector Warden runs, one line each. The contract tests check that each trigger has an
@@ -13,43 +15,13 @@ export const detectors: readonly Detector[] = [
   iamManagedPolicyChange,
   iamExemptionTagChange,
   lambdaExemptionTagChange,
+  lambdaSecretEnvironment,
+  lambdaPublicAccess,
 ];
 
-/** Looks detectors up by the event that triggers them. */
-export class DetectorRegistry {
-  private readonly byEvent = new Map<string, Detector[]>();
-
-  constructor(readonly all: readonly Detector[]) {
-    const ids = new Set<string>();
-    for (const detector of all) {
-      if (ids.has(detector.metadata.id)) throw new Error(`duplicate detector id ${detector.metadata.id}`);
-      ids.add(detector.metadata.id);
-      for (const name of detector.trigger.eventNames) {
-        const key = keyOf(eventSourceOf(detector.trigger.source), name);
-        this.byEvent.set(key, [...(this.byEvent.get(key) ?? []), detector]);
-      }
-    }
-  }
-
-  /** The detectors a change triggers, in registration order. */
-  for(eventSource: string, eventName: string): readonly Detector[] {
-    return this.byEvent.get(keyOf(eventSource, eventName)) ?? [];
-  }
-
-  /** True when at least one detector handles the event. */
-  handles(eventSource: string, eventName: string): boolean {
-    return this.for(eventSource, eventName).length > 0;
-  }
-
-  /** Only the detectors that run in one function (a Lambda handler serves one of them). */
-  only(fn: DetectorFunction): DetectorRegistry {
-    return new DetectorRegistry(this.all.filter((detector) => detector.runsIn === fn));
-  }
-}
-
-function keyOf(eventSource: string, eventName: string): string {
-  return `${eventSource}#${eventName}`;
-}
+// The class lives in its own module so that a Lambda bundle can build a registry of only its own
+// detectors without pulling in every detector's code (see lambda-detectors.ts).
+export { DetectorRegistry } from './detector-registry';
 
 /** The registry of everything registered above. */
 export const defaultRegistry = new DetectorRegistry(detectors);

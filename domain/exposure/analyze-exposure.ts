@@ -1,6 +1,9 @@
 import { severityRank } from '../findings/finding';
 import type { FunctionUrlState } from '../ports';
-import type { ConditionAssessment, Statement } from '../policy';
+// Module paths, not the policy index: the index pulls the IAM action catalogue into bundles
+// (detectLambda) that only need conditions and decoding.
+import type { ConditionAssessment } from '../policy/conditions';
+import type { Statement } from '../policy/types';
 import { displayName, decodeResourcePolicy, functionNameOfArn, normalizeQualifier, qualifierOfArn } from './resource-policy';
 import { exposureRules, type ExposureRule } from './rules';
 import { appliesToAuthType, INVOKE, INVOKE_URL, readStatement, type OwnerContext, type StatementGrant } from './statements';

@@ -1,4 +1,6 @@
-import { decodePolicy, PolicyError, type PolicyDocument } from '../policy';
+import { decodePolicy } from '../policy/decode';
+import { PolicyError } from '../policy/errors';
+import type { PolicyDocument } from '../policy/types';
 import { InvalidResourcePolicyError } from './errors';
 
 /**
@@ -33,10 +35,35 @@ export function displayName(functionArn: string, qualifier: string | undefined):
  */
 export function decodeResourcePolicy(text: string, qualifier: string | undefined): PolicyDocument {
   try {
-    return decodePolicy(text);
+    return decodePolicy(withObjectPrincipals(text));
   } catch (error) {
     const where = qualifier === undefined ? 'the function' : `qualifier ${qualifier}`;
     const reason = error instanceof PolicyError ? error.message : 'it could not be decoded';
     throw new InvalidResourcePolicyError(`the resource policy of ${where} is invalid: ${reason}`, qualifier, { cause: error });
   }
+}
+
+/**
+ * Lambda itself always writes `Principal` as `"*"` or an object, but some emulators and older
+ * tools write the bare value AddPermission took (`"123456789012"`, `"s3.amazonaws.com"`). Reads it
+ * the way AddPermission does rather than rejecting the whole policy: a service name is a Service
+ * principal, anything else an AWS one. Text that is not such a document is passed through as is.
+ */
+function withObjectPrincipals(text: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('Statement' in parsed) || !Array.isArray(parsed.Statement)) return text;
+  let changed = false;
+  const statements = (parsed.Statement as unknown[]).map((statement) => {
+    if (typeof statement !== 'object' || statement === null || !('Principal' in statement)) return statement;
+    const principal = statement.Principal;
+    if (typeof principal !== 'string' || principal === '*') return statement;
+    changed = true;
+    return { ...statement, Principal: principal.endsWith('.amazonaws.com') ? { Service: principal } : { AWS: principal } };
+  });
+  return changed ? JSON.stringify({ ...parsed, Statement: statements }) : text;
 }

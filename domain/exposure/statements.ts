@@ -1,4 +1,5 @@
-import { assessPrincipalRestriction, type ConditionAssessment, type PrincipalSpec, type Statement } from '../policy';
+import { assessPrincipalRestriction, type ConditionAssessment } from '../policy/conditions';
+import type { PrincipalSpec, Statement } from '../policy/types';
 import { matchesWildcard } from '../wildcard';
 
 /**

@@ -1,5 +1,5 @@
 import { IAMClient } from '@aws-sdk/client-iam';
-import { defaultRegistry } from '../../domain/detectors/registry';
+import { iamRegistry } from '../../domain/detectors/iam-detectors';
 import { baseClientConfig } from '../aws/client-config';
 import { IamGateway } from '../aws/iam-gateway';
 import { configFromEnv } from '../config/load-config';
@@ -12,7 +12,7 @@ import { findingBusFromEnv, type DetectorDeps } from './detector-deps';
 export function detectIamDeps(env: NodeJS.ProcessEnv = process.env): DetectorDeps {
   return {
     config: configFromEnv(env),
-    registry: defaultRegistry.only('detectIam'),
+    registry: iamRegistry(),
     readers: { iam: new IamGateway(new IAMClient(baseClientConfig({}))) },
     publisher: findingBusFromEnv(env),
   };

@@ -1,13 +1,16 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { defaultRegistry } from '../../domain/detectors/registry';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { lambdaRegistry } from '../../domain/detectors/lambda-detectors';
 import { baseClientConfig } from '../aws/client-config';
+import { fingerprintSecretFromEnv, SecretFingerprintKey } from '../aws/fingerprint-key';
 import { LambdaGateway } from '../aws/lambda-gateway';
 import { configFromEnv } from '../config/load-config';
 import { findingBusFromEnv, type DetectorDeps } from './detector-deps';
 
 /**
  * Dependencies of `detectLambda`: one Lambda client per region (events are forwarded from every
- * region to the home bus) and the finding bus. Fails closed on bad configuration.
+ * region to the home bus), the fingerprint key (read on first use, once per container) and the
+ * finding bus. Fails closed on bad configuration.
  */
 export function detectLambdaDeps(env: NodeJS.ProcessEnv = process.env): DetectorDeps {
   const clients = new Map<string, LambdaClient>();
@@ -18,8 +21,11 @@ export function detectLambdaDeps(env: NodeJS.ProcessEnv = process.env): Detector
   };
   return {
     config: configFromEnv(env),
-    registry: defaultRegistry.only('detectLambda'),
-    readers: { lambda: new LambdaGateway(lambdaIn) },
+    registry: lambdaRegistry(),
+    readers: {
+      lambda: new LambdaGateway(lambdaIn),
+      fingerprintKey: new SecretFingerprintKey(fingerprintSecretFromEnv(env), new SSMClient(baseClientConfig({}))),
+    },
     publisher: findingBusFromEnv(env),
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InvalidInputError } from '../../domain/errors';
 import type {
+  AccountInventory,
   AliasState,
   AttachedPolicyRef,
   FunctionConfigurationState,
@@ -262,6 +263,8 @@ const key = (name: string): string => name.toLowerCase();
 class LazyEntries<S extends z.ZodTypeAny> {
   private readonly positions = new Map<string, number>();
   private readonly parsed = new Map<number, z.output<S>>();
+  /** The names as the file spells them, in file order (for `warden audit`). */
+  readonly names: string[] = [];
 
   constructor(
     private readonly file: string,
@@ -276,6 +279,7 @@ class LazyEntries<S extends z.ZodTypeAny> {
         throw new InvalidInputError(`snapshot file ${file} has an unexpected shape at ${list}.${position}.${nameField}`);
       }
       this.positions.set(key(name), position);
+      this.names.push(name);
     });
   }
 
@@ -448,7 +452,7 @@ function parseFunctionRef(region: string, ref: string): FunctionRef | undefined 
 // ---- The store ----
 
 /** Reads IAM and Lambda state from a snapshot directory; files are loaded lazily and indexed once. */
-export class SnapshotStore implements IamReader, LambdaReader {
+export class SnapshotStore implements IamReader, LambdaReader, AccountInventory {
   private readonly files: SnapshotFiles;
   private iamIndex?: Promise<IamIndex>;
   private readonly regionIndexes = new Map<string, Promise<RegionIndex>>();
@@ -507,6 +511,12 @@ export class SnapshotStore implements IamReader, LambdaReader {
     const version = await this.resolveQualifier(region, ref.name, ref.qualifier);
     const versions = await this.listVersions(region, ref.name);
     return versions.find((candidate) => candidate.version === version);
+  }
+
+  /** The names of every role, user and group of the authorization details; for `warden audit`. */
+  async listPrincipalNames(): Promise<{ readonly roles: readonly string[]; readonly users: readonly string[]; readonly groups: readonly string[] }> {
+    const index = await this.iam();
+    return { roles: index.roles.names, users: index.users.names, groups: index.groups.names };
   }
 
   /** Regions the snapshot holds Lambda state for (`lambda/<region>/`), sorted; for `warden audit`. */

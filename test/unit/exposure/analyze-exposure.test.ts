@@ -305,3 +305,18 @@ describe('the whole picture', () => {
     expect(analyze({})).toEqual([]);
   });
 });
+
+describe('bare-string principals (as emulators and older tools write them)', () => {
+  it('reads an account id as an AWS principal and a service name as a Service principal', () => {
+    const text = policy(
+      allow({ Sid: 'Partner', Principal: FOREIGN, Action: 'lambda:InvokeFunction' }),
+      allow({ Sid: 'Bucket', Principal: 's3.amazonaws.com', Action: 'lambda:InvokeFunction' }),
+    );
+    expect(rules(analyze({ policies: [{ policy: text }] })).sort()).toEqual(['lambda-confused-deputy', 'lambda-cross-account']);
+  });
+
+  it('still rejects a principal of the wrong type', () => {
+    const text = policy(allow({ Principal: 42, Action: 'lambda:InvokeFunction' }));
+    expect(() => analyze({ policies: [{ policy: text }] })).toThrow(InvalidResourcePolicyError);
+  });
+});
