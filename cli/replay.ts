@@ -3,6 +3,10 @@ import type { WardenConfig } from '../domain/config';
 import { evaluateEvent } from '../domain/evaluate-event';
 import { atLeast, type Severity } from '../domain/findings';
 import type { StateReaders } from '../domain/ports';
+import type { Change } from '../domain/events';
+import type { Finding } from '../domain/findings';
+import type { ActionView } from '../domain/remediation/plan';
+import { remediateFinding, type RemediatorDeps } from '../domain/remediation/remediate-finding';
 import type { EventResult } from '../domain/result';
 import { formatJsonLine, TableFormatter, type ReplayFormat } from './format';
 import { readEvents } from './read-events';
@@ -14,6 +18,8 @@ export interface ReplayOptions {
   readonly config: WardenConfig;
   readonly readers: StateReaders;
   readonly failOn: Severity | 'none';
+  /** Decision, planning and (in enforce mode) action with the ledger; absent: findings only. */
+  readonly remediation?: Omit<RemediatorDeps, 'config' | 'readers'>;
 }
 
 /** Where the command writes; injected so tests capture it. */
@@ -29,7 +35,12 @@ export interface Output {
  */
 export async function replay(options: ReplayOptions, out: Output): Promise<number> {
   const table = new TableFormatter(out.isTTY);
-  const context = { registry: defaultRegistry, readers: options.readers, selfArnPatterns: options.config.selfArnPatterns };
+  const context = {
+    registry: defaultRegistry,
+    readers: options.readers,
+    selfArnPatterns: options.config.selfArnPatterns,
+    ...(options.remediation === undefined ? {} : { plan: planner(options, options.remediation) }),
+  };
   let failing = false;
   let inputErrors = false;
   for await (const item of readEvents(options.paths)) {
@@ -42,6 +53,17 @@ export async function replay(options: ReplayOptions, out: Output): Promise<numbe
   if (options.format === 'table') out.write(`${table.summary()}\n`);
   if (inputErrors) return 2;
   return failing ? 1 : 0;
+}
+
+/** The planner of a replay: every finding through the remediation use case, in order. */
+function planner(options: ReplayOptions, remediation: Omit<RemediatorDeps, 'config' | 'readers'>) {
+  const deps: RemediatorDeps = { ...remediation, config: options.config, readers: options.readers };
+  return async (change: Change, findings: readonly Finding[]): Promise<readonly ActionView[]> => {
+    const actor = { ...(change.actor.arn === undefined ? {} : { principalArn: change.actor.arn }), ...(change.actor.sourceIp === undefined ? {} : { sourceIp: change.actor.sourceIp }), ...(change.actor.userAgent === undefined ? {} : { userAgent: change.actor.userAgent }) };
+    const actions: ActionView[] = [];
+    for (const finding of findings) actions.push(...(await remediateFinding(finding, deps, actor)).actions);
+    return actions;
+  };
 }
 
 function readError(origin: string, message: string): EventResult {

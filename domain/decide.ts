@@ -31,6 +31,12 @@ export interface PlanFacts {
    * change `widened` access; pre-existing breadth is reported, never rolled back.
    */
   readonly revertsChange: boolean;
+  /**
+   * The remediation's own judgement, from re-read state, of whether the change widened access
+   * (for example: the ledger's last-known-good document differs from the current one). Used only
+   * when the finding does not say (`finding.widened` undefined); the finding's answer wins.
+   */
+  readonly widened?: boolean;
 }
 
 /** Facts about the finding's resource that the decision takes as input. */
@@ -207,7 +213,7 @@ function enforceBlockers(finding: Finding, config: WardenConfig, context: Decisi
     }
   }
   if (context.plan === undefined) blockers.push('no remediation plan');
-  else if (context.plan.revertsChange && finding.widened !== true) {
+  else if (context.plan.revertsChange && (finding.widened ?? context.plan.widened) !== true) {
     blockers.push(`${context.plan.remediationId} reverts a change, but the change did not widen access over the last-known-good state`);
   }
   const { maxActions, windowMinutes } = config.circuitBreaker;

@@ -184,7 +184,25 @@ export interface ResolvedAction {
   readonly expansion: readonly string[];
 }
 
+/** Resolutions per catalogue: expanding `ec2:Run*` scans hundreds of actions, and guards repeat on every build. */
+const RESOLVED = new WeakMap<ActionCatalogue, Map<string, ResolvedAction | null>>();
+const MAX_CACHED = 5000;
+
 function resolveAction(raw: string, catalogue: ActionCatalogue): ResolvedAction | undefined {
+  let cache = RESOLVED.get(catalogue);
+  if (cache === undefined) {
+    cache = new Map();
+    RESOLVED.set(catalogue, cache);
+  }
+  const hit = cache.get(raw);
+  if (hit !== undefined) return hit ?? undefined;
+  const resolved = resolveUncached(raw, catalogue);
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(raw, resolved ?? null);
+  return resolved;
+}
+
+function resolveUncached(raw: string, catalogue: ActionCatalogue): ResolvedAction | undefined {
   const colon = raw.indexOf(':');
   if (colon <= 0 || colon !== raw.lastIndexOf(':')) return undefined;
   const prefix = raw.slice(0, colon).toLowerCase();

@@ -69,6 +69,9 @@ const cases: Case[] = [
   { name: 'enforce without a plan', config: enforce, context: { plan: undefined }, action: 'notify', reason: /no remediation plan/ },
   { name: 'rollback of a change that did not widen', config: enforce, finding: { widened: false }, action: 'notify', reason: /did not widen/ },
   { name: 'rollback when widening is unknown', config: enforce, finding: { widened: undefined }, action: 'notify', reason: /did not widen/ },
+  { name: 'rollback when the plan judged the change widening (finding unknown)', config: enforce, finding: { widened: undefined }, context: { plan: { ...rollback, widened: true } }, action: 'enforce', reason: /iam-rollback/ },
+  { name: "the finding's widened=false wins over the plan's judgement", config: enforce, finding: { widened: false }, context: { plan: { ...rollback, widened: true } }, action: 'notify', reason: /did not widen/ },
+  { name: 'rollback when the plan judged the change not widening', config: enforce, finding: { widened: undefined }, context: { plan: { ...rollback, widened: false } }, action: 'notify', reason: /did not widen/ },
   { name: 'non-rollback plan for a non-widening finding', config: enforce, finding: { widened: false }, context: { plan: quarantine }, action: 'enforce', reason: /iam-quarantine/ },
   { name: 'notify mode without a plan still notifies', config: notify, context: { plan: undefined }, action: 'notify', reason: /mode notify/ },
 

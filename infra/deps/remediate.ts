@@ -1,0 +1,67 @@
+import type { WardenConfig } from '../../domain/config';
+import { ConfigError } from '../../domain/errors';
+import type { AlertPublisher, Ledger, StateReaders } from '../../domain/ports';
+import { Executor } from '../../domain/remediation/executor';
+import { remediations } from '../../domain/remediation/registry';
+import { AlertTopic, alertTopicActions } from '../aws/alert-topic';
+import { createAwsClients } from '../aws/clients';
+import { IamGateway } from '../aws/iam-gateway';
+import { LambdaGateway } from '../aws/lambda-gateway';
+import { ModeSwitchParameter, modeSwitchActions } from '../aws/mode-switch-parameter';
+import { AwsStateVerifier, AwsStepRunner } from '../aws/remediation-writer';
+import { configFromEnv } from '../config/load-config';
+import { DynamoDbLedger, dynamoLedgerActions } from '../ledger/dynamodb-ledger';
+
+/** What the `remediate` Lambda needs, built once per cold start. */
+export interface RemediateDeps {
+  /** The configuration before the runtime switch (the handler lowers it per invocation). */
+  readonly config: WardenConfig;
+  readonly readers: StateReaders;
+  readonly ledger: Ledger;
+  readonly executor: Executor;
+  readonly publisher: AlertPublisher;
+  readonly ledgerTable: string;
+  /** The runtime switch; absent when no parameter is configured. */
+  readonly modeSwitch?: { value(): Promise<string | undefined> };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new ConfigError(`${name} is not set`);
+  return value.trim();
+}
+
+/**
+ * Dependencies of `remediate`: IAM and Lambda readers, the DynamoDB ledger, the executor with the
+ * SDK step runner and verifier, the alerts topic and the mode switch. Fails closed on bad
+ * configuration (a ConfigError at cold start).
+ */
+export function remediateDeps(env: NodeJS.ProcessEnv = process.env): RemediateDeps {
+  const config = configFromEnv(env);
+  const ledgerTable = required(env, 'WARDEN_LEDGER_TABLE');
+  const topicArn = required(env, 'WARDEN_TOPIC_ARN');
+  const clients = createAwsClients();
+  const writerClients = { iam: clients.iam(), lambda: (region: string) => clients.lambda(region) };
+  const defaultRegion = env.AWS_REGION;
+  const options = defaultRegion === undefined ? {} : { defaultRegion };
+  const ledger = new DynamoDbLedger(clients.dynamodb(), ledgerTable);
+  const switchName = env.WARDEN_MODE_SWITCH_PARAMETER?.trim();
+  return {
+    config,
+    readers: { iam: new IamGateway(clients.iam()), lambda: new LambdaGateway((region) => clients.lambda(region)) },
+    ledger,
+    executor: new Executor({ ledger, runner: new AwsStepRunner(writerClients, options), verifier: new AwsStateVerifier(writerClients, options) }),
+    publisher: new AlertTopic(clients.sns(), topicArn),
+    ledgerTable,
+    ...(switchName === undefined || switchName === '' ? {} : { modeSwitch: new ModeSwitchParameter(switchName, clients.ssm()) }),
+  };
+}
+
+/**
+ * The AWS actions the `remediate` function's code calls: the registered remediations' declared
+ * actions (forward steps and the reads that plan and verify them), the ledger, the alerts topic
+ * (encrypted: a data key on the caller's behalf) and the mode switch. Its role grants exactly these.
+ */
+export const remediateActions: readonly string[] = [
+  ...new Set([...remediations.flatMap((remediation) => remediation.permissions), ...dynamoLedgerActions, ...alertTopicActions, 'kms:GenerateDataKey', 'kms:Decrypt', ...modeSwitchActions]),
+];
