@@ -21,11 +21,16 @@ export function parseSnapshotArgs(args: readonly string[], defaultRegion: string
   }
   if (values.live !== true) throw new UsageError('snapshot reads a live account: pass --live');
   if (values.out === undefined || values.out === '') throw new UsageError('snapshot needs --out DIR');
-  const regions = (values.regions ?? defaultRegion ?? '').split(',').map((region) => region.trim()).filter((region) => region.length > 0);
-  if (regions.length === 0) throw new UsageError('snapshot needs --regions or AWS_REGION');
+  return { out: values.out, regions: regionsOf(values.regions, { AWS_REGION: defaultRegion }) };
+}
+
+/** `--regions r1,r2`, else `AWS_REGION`/`AWS_DEFAULT_REGION`; validated. */
+export function regionsOf(option: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  const regions = (option ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '').split(',').map((region) => region.trim()).filter((region) => region.length > 0);
+  if (regions.length === 0) throw new UsageError('--regions or AWS_REGION is needed');
   const invalid = regions.find((region) => !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region));
   if (invalid !== undefined) throw new UsageError(`--regions: "${invalid.slice(0, 40)}" is not a region name`);
-  return { out: values.out, regions };
+  return [...new Set(regions)];
 }
 
 /** Runs `warden snapshot`: writes the offline snapshot of a live account; progress on a terminal. */

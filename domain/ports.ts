@@ -143,10 +143,20 @@ export interface AwsManagedPolicyLibrary {
   getAwsManagedPolicy(policyArn: string): Promise<ManagedPolicyState | undefined>;
 }
 
+/**
+ * The per-deployment key of secret fingerprints (DESIGN.md §3.2): read once per container (a
+ * Secrets Manager secret live, a local key file in the CLI) and never logged or emitted.
+ */
+export interface FingerprintKeySource {
+  fingerprintKey(): Promise<string | Uint8Array>;
+}
+
 /** The state sources available to a run. Absent readers mean "judge what the event carries". */
 export interface StateReaders {
   readonly iam?: IamReader;
   readonly lambda?: LambdaReader;
+  /** Needed to report secrets in function environments; without it that scan is `unresolved`. */
+  readonly fingerprintKey?: FingerprintKeySource;
   /** Fallback for AWS-managed policy documents when `iam` is absent or does not know them. */
   readonly awsManaged?: AwsManagedPolicyLibrary;
 }
@@ -216,4 +226,26 @@ import type { AlertMessage } from './notifications/alert-message';
 /** Publishes one alert (SNS topic live; collected offline). */
 export interface AlertPublisher {
   publish(message: AlertMessage): Promise<void>;
+}
+
+// ---- Whole-account audit (issue 6): what the account holds ----
+
+/** The names of every role, user and group. */
+export interface PrincipalNames {
+  readonly roles: readonly string[];
+  readonly users: readonly string[];
+  readonly groups: readonly string[];
+}
+
+/**
+ * Lists what an account holds, so an audit can ask the detectors about each resource (live: IAM
+ * and Lambda list calls; offline: the snapshot). The detectors re-read each one themselves.
+ */
+export interface AccountInventory {
+  readAccount(): Promise<{ readonly accountId: string; readonly partition: string }>;
+  listPrincipalNames(): Promise<PrincipalNames>;
+  /** Regions to audit Lambda functions in. */
+  listLambdaRegions(): Promise<string[]>;
+  /** `$LATEST` of every function in `region`. */
+  listFunctions(region: string): Promise<readonly FunctionConfigurationState[]>;
 }

@@ -46,7 +46,7 @@ function toEnvironment(config: FunctionConfiguration): FunctionEnvironment | und
   };
 }
 
-function toFunctionState(region: string, config: FunctionConfiguration): FunctionConfigurationState {
+export function toFunctionState(region: string, config: FunctionConfiguration): FunctionConfigurationState {
   const environment = toEnvironment(config);
   return {
     functionArn: config.FunctionArn ?? '',

@@ -121,6 +121,20 @@ describe('warden snapshot, then replay --snapshot equals replay --live', () => {
     expect(live.stdout).toContain('iam-admin-equivalent');
   });
 
+  it('audit --snapshot of the written snapshot gives the same results as audit --live', async () => {
+    const out = join(work, 'cli-snapshot');
+    const keyFile = join(work, 'fingerprint.key');
+    writeFileSync(keyFile, 'snapshot-test-fingerprint-key-0123456789\n', { mode: 0o600 });
+    const common = ['--format', 'json', '--fail-on', 'none', '--fingerprint-key-file', keyFile];
+    const live = await run('audit', '--live', '--regions', REGIONS.join(','), ...common);
+    const offline = await run('audit', '--snapshot', out, ...common);
+    expect(live.stderr).toBe('');
+    expect(offline.stdout.split('\n')).toEqual(live.stdout.split('\n'));
+    const results = live.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { resourceType: string; findings: { ruleId: string }[] });
+    expect(results.filter((result) => result.resourceType === 'function')).toHaveLength(2);
+    expect(results.flatMap((result) => result.findings.map((finding) => finding.ruleId))).toEqual(expect.arrayContaining(['iam-admin-equivalent', 'lambda-public-invoke', 'lambda-cross-account']));
+  });
+
   it.each([
     [['snapshot', '--out', 'x'], /pass --live/],
     [['snapshot', '--live'], /needs --out/],
