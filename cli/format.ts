@@ -19,7 +19,7 @@ export function formatJsonLine(result: EventResult): string {
 }
 
 /** The finding as printed: the §7 fields plus the why and fix people need. */
-function publicFinding(finding: Finding): Record<string, unknown> {
+export function publicFinding(finding: Finding): Record<string, unknown> {
   return {
     id: finding.id,
     ruleId: finding.ruleId,

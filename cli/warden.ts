@@ -3,18 +3,27 @@ import { defaultConfig, modes, type WardenConfig } from '../domain/config';
 import { describeError, WardenError } from '../domain/errors';
 import { severities, type Severity } from '../domain/findings';
 import { configFromFile } from '../infra/config/config-file';
-import { stateReaders, type StateSourceSpec } from '../infra/deps/cli';
+import { cliFingerprintKey, stateReaders, type StateSourceSpec } from '../infra/deps/cli';
+import { runAudit } from './audit';
 import { replayFormats } from './format';
 import { replay, type Output } from './replay';
+import { runScanTemplate } from './scan-template';
 import { runSnapshot } from './snapshot';
+import { replayRemediationOf, runUndo } from './undo';
 import { UsageError } from './usage-error';
 
 const usage = `Usage: warden <command> [options]
 
 Commands:
   replay PATH...    run recorded CloudTrail events (files, directories, - for stdin) through Warden
+  audit (--snapshot DIR | --live) [--format table|json|sarif|asff] [--fail-on SEVERITY|none]
+                    evaluate every function, role, user and group of a snapshot or the live account
   snapshot --live --out DIR [--regions r1,r2]
                     write an offline snapshot of the live account (IAM and Lambda state)
+  undo ID (--live [--ledger-table T | --ledger FILE] | --snapshot DIR)
+                    apply the inverse of a recorded remediation (warden undo --help)
+  scan-template FILE... [--format table|json|sarif|asff] [--fail-on SEVERITY|none]
+                    evaluate CloudFormation/SAM/packaged Serverless templates before deploy (warden scan-template --help)
 
 Options for replay:
   --format table|json      output format (default: table)
@@ -22,8 +31,13 @@ Options for replay:
   --live                   read account state from AWS (standard SDK configuration)
   --config FILE            Warden configuration (JSON or YAML), as the Lambdas use it
   --self-arn PATTERN       Warden's own role ARN pattern (* matches anything); repeatable
-  --mode notify|enforce    override the configured mode
+  --mode notify|enforce    override the configured mode; enforce changes the account (--live)
+                           or the snapshot files (--snapshot) and records each change for undo
+  --ledger-table TABLE     with --live: the ledger is this DynamoDB table
+  --ledger FILE            with --live: the ledger is this file (default: .warden/ledger.jsonl)
+  --topic-arn ARN          publish one alert per finding to this SNS topic
   --fail-on SEVERITY|none  exit 1 when a finding is at or above it (default: high)
+  --fingerprint-key-file FILE  HMAC key of secret fingerprints (default: .warden/fingerprint.key, created once)
   -h, --help               show this help
 
 Without --snapshot or --live, Warden judges what each event carries and answers
@@ -40,7 +54,10 @@ export async function main(argv: readonly string[], out: Output, err: Output): P
       return command === undefined ? 2 : 0;
     }
     if (command === 'replay') return await runReplay(rest, out);
+    if (command === 'audit') return await runAudit(rest, out, err);
     if (command === 'snapshot') return await runSnapshot(rest, out, err);
+    if (command === 'undo') return await runUndo(rest, out);
+    if (command === 'scan-template') return await runScanTemplate(rest, out);
     throw new UsageError(`unknown command "${command}"`);
   } catch (error) {
     err.write(`warden: ${error instanceof WardenError ? error.message : describeError(error)}\n`);
@@ -63,11 +80,24 @@ async function runReplay(args: readonly string[], out: Output): Promise<number> 
       paths: positionals,
       format: oneOf('--format', values.format ?? 'table', replayFormats),
       config,
-      readers: await stateReaders(source),
+      readers: await stateReaders(source, cliFingerprintKey(values['fingerprint-key-file'])),
       failOn: failOnOf(values['fail-on'] ?? 'high'),
+      ...remediationOption(values, config),
     },
     out,
   );
+}
+
+function remediationOption(values: ReturnType<typeof parseReplayArgs>['values'], config: WardenConfig) {
+  const remediation = replayRemediationOf({
+    live: values.live === true,
+    enforce: config.mode === 'enforce' || Object.values(config.ruleModes).includes('enforce'),
+    ...(values.snapshot === undefined ? {} : { snapshot: values.snapshot }),
+    ...(values['ledger-table'] === undefined ? {} : { ledgerTable: values['ledger-table'] }),
+    ...(values.ledger === undefined ? {} : { ledgerFile: values.ledger }),
+    ...(values['topic-arn'] === undefined ? {} : { topicArn: values['topic-arn'] }),
+  });
+  return remediation === undefined ? {} : { remediation };
 }
 
 function parseReplayArgs(args: readonly string[]) {
@@ -84,6 +114,10 @@ function parseReplayArgs(args: readonly string[]) {
         'self-arn': { type: 'string', multiple: true },
         mode: { type: 'string' },
         'fail-on': { type: 'string' },
+        'fingerprint-key-file': { type: 'string' },
+        'ledger-table': { type: 'string' },
+        ledger: { type: 'string' },
+        'topic-arn': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

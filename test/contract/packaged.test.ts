@@ -120,8 +120,24 @@ describe('functions and roles', () => {
     for (const name of ['detectIam', 'detectLambda'] as const) {
       const { allow } = roleActions(template, functionRoles(template).get(fnId(name)) ?? '');
       const writes = allow.filter((action) => !/^(iam|lambda):(Get|List)/i.test(action));
-      expect(writes.sort()).toEqual(['events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage']);
+      const keyReads = name === 'detectLambda' ? ['secretsmanager:GetSecretValue', 'ssm:GetParameter'] : [];
+      expect(writes.sort()).toEqual([...keyReads, 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'].sort());
     }
+  });
+
+  it('lets detectLambda read only the fingerprint key secret, which the template generates', () => {
+    const roleId = functionRoles(template).get(fnId('detectLambda')) ?? '';
+    const statements = (resource(roleId).Properties?.Policies as Json[]).flatMap((policy) =>
+      isObject(policy) && isObject(policy.PolicyDocument) ? (policy.PolicyDocument.Statement as Json[]) : [],
+    );
+    const keyReads = statements.filter((s) => isObject(s) && /secretsmanager:|ssm:/.test(JSON.stringify(s.Action)));
+    expect(keyReads.map((s) => (isObject(s) ? s.Resource : null))).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/aws/reference/secretsmanager/warden-ci-fingerprint-key' },
+      { Ref: 'FingerprintKeySecret' },
+    ]);
+    expect(resource('FingerprintKeySecret').Properties).toMatchObject({ Name: 'warden-ci-fingerprint-key', GenerateSecretString: { PasswordLength: 64 } });
+    const env = resource(fnId('detectLambda')).Properties?.Environment;
+    expect(isObject(env) && isObject(env.Variables) ? env.Variables.WARDEN_FINGERPRINT_SECRET : undefined).toBe('warden-ci-fingerprint-key');
   });
 });
 
