@@ -15,6 +15,23 @@ if ! command -v cfn-lint >/dev/null 2>&1; then
 fi
 [[ -x node_modules/.bin/serverless ]] || fail "node_modules/.bin/serverless not found: run npm ci first"
 
+# The default deployment is notify-only (stage parameter enforcement=disabled): no write
+# permission at all. CI scans that template with Warden itself (.ci/run); stage ci above is the
+# enforce-capable one, whose write permissions the contract tests check. Packaged first:
+# `serverless package` clears .serverless/ even when told to write elsewhere.
+notify_only=.serverless-notify-only
+echo "package: serverless package --stage ci --param enforcement=disabled --package $notify_only"
+rm -rf "$notify_only"
+if ! env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+     -u AWS_DEFAULT_PROFILE -u AWS_CONTAINER_CREDENTIALS_FULL_URI -u AWS_CONTAINER_CREDENTIALS_RELATIVE_URI \
+     AWS_EC2_METADATA_DISABLED=true \
+     node_modules/.bin/serverless package --stage ci --param="enforcement=disabled" --package "$notify_only"; then
+  fail "serverless package of the notify-only template failed (see the output above)"
+fi
+notify_template="$notify_only/cloudformation-template-update-stack.json"
+[[ -f "$notify_template" ]] || fail "serverless package produced no $notify_template"
+if grep -q RemediateWritesPolicy "$notify_template"; then fail "$notify_template carries the remediator's write policy"; fi
+
 echo "package: serverless package --stage ci (no AWS credentials in the environment)"
 rm -rf .serverless
 if ! env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
@@ -32,6 +49,7 @@ done
 echo "package: ok"
 ls -l .serverless/*.zip | awk '{ printf "  %-28s %9d bytes\n", $NF, $5 }'
 
+
 status=0
 lint() {
   echo "cfn-lint ($(cfn-lint --version)): $*"
@@ -43,6 +61,7 @@ lint() {
   fi
 }
 lint -- "$template"
+lint -- "$notify_template"
 lint --regions us-east-1 eu-west-1 ap-southeast-2 -- infra/cloudformation/region-forwarder.yml
 
 [[ $status -eq 0 ]] || fail "cfn-lint reported problems (see above)"

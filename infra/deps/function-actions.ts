@@ -18,8 +18,6 @@ import { remediateActions } from './remediate';
 /** What the Lambda platform does with the function's own role: logs, and the on-failure DLQ. */
 export const platformActions = ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'] as const;
 
-/** A SecureString parameter is decrypted with KMS on the caller's behalf. */
-const secureStringActions = [...secureParameterActions, 'kms:Decrypt'] as const;
 /** Publishing to the KMS-encrypted alert topic needs a data key on the caller's behalf. */
 const encryptedTopicActions = [...alertTopicActions, 'kms:GenerateDataKey', 'kms:Decrypt'] as const;
 
@@ -29,6 +27,6 @@ export const functionActions = {
   // key policy grants the role (else the scan is `unresolved`, never clean).
   detectLambda: [...lambdaGatewayActions, ...fingerprintKeyActions, ...findingBusActions],
   remediate: [...remediateActions],
-  notifySlack: [...secureStringActions],
+  notifySlack: [...secureParameterActions],
   sweep: [...cloudTrailGatewayActions, ...liveInventoryActions, ...iamGatewayActions, ...lambdaGatewayActions, ...fingerprintKeyActions, ...sweepStateActions, ...encryptedTopicActions],
 } as const satisfies Record<string, readonly string[]>;

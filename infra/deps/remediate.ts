@@ -1,4 +1,5 @@
 import type { WardenConfig } from '../../domain/config';
+import { applyModeSwitch } from '../../domain/decide';
 import { ConfigError } from '../../domain/errors';
 import type { AlertPublisher, Ledger, StateReaders } from '../../domain/ports';
 import { Executor } from '../../domain/remediation/executor';
@@ -32,12 +33,21 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 }
 
 /**
+ * A deployment packaged with `enforcement=disabled` (the default) gives this function no write
+ * permission at all, so every mode is lowered to notify here: plans are shown, never attempted
+ * (an attempt could only end in AccessDenied).
+ */
+export function withinDeployment(config: WardenConfig, env: NodeJS.ProcessEnv): WardenConfig {
+  return env.WARDEN_ENFORCEMENT?.trim() === 'disabled' ? applyModeSwitch(config, 'notify').config : config;
+}
+
+/**
  * Dependencies of `remediate`: IAM and Lambda readers, the DynamoDB ledger, the executor with the
  * SDK step runner and verifier, the alerts topic and the mode switch. Fails closed on bad
  * configuration (a ConfigError at cold start).
  */
 export function remediateDeps(env: NodeJS.ProcessEnv = process.env): RemediateDeps {
-  const config = configFromEnv(env);
+  const config = withinDeployment(configFromEnv(env), env);
   const ledgerTable = required(env, 'WARDEN_LEDGER_TABLE');
   const topicArn = required(env, 'WARDEN_TOPIC_ARN');
   const clients = createAwsClients();

@@ -268,6 +268,15 @@ describe('missingDetectorPermissions and missingRemediationPermissions', () => {
     expect(missingDetectorPermissions(template(resources), [iamDetector])).toHaveLength(1);
   });
 
+  it('does not count a Deny scoped to some resources as taking the action away', () => {
+    const resources = goodTemplate();
+    resources.DetectIamRole = role([
+      { Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' },
+      { Effect: 'Deny', Action: 'iam:Get*', Resource: 'arn:aws:iam::111122223333:role/warden-*' },
+    ]);
+    expect(missingDetectorPermissions(template(resources), [iamDetector])).toEqual([]);
+  });
+
   it('counts separate policies attached to the role', () => {
     const resources = goodTemplate();
     resources.Extra = {

@@ -214,8 +214,9 @@ export function roleActions(template: CfnTemplate, roleId: string): { allow: str
       if (!isObject(statement)) continue;
       const actions = strings(statement.Action);
       if (statement.Effect === 'Allow') allow.push(...actions);
-      // Only an unconditional Deny certainly takes the action away.
-      else if (statement.Effect === 'Deny' && statement.Condition === undefined) deny.push(...actions);
+      // Only an unconditional Deny on every resource certainly takes the action away; a Deny
+      // scoped to some resources (e.g. Warden's own roles) leaves the action for the others.
+      else if (statement.Effect === 'Deny' && statement.Condition === undefined && strings(statement.Resource).includes('*')) deny.push(...actions);
     }
   }
   return { allow, deny };
