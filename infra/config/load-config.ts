@@ -14,6 +14,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): WardenConfig {
       selfArnPatterns: list(env.WARDEN_SELF_ARNS),
       slackWebhookParameter: nonEmpty(env.WARDEN_SLACK_WEBHOOK_PARAMETER),
       homeRegion: nonEmpty(env.WARDEN_HOME_REGION),
+      exemptions: parseJsonVariable('WARDEN_EXEMPTIONS', env.WARDEN_EXEMPTIONS),
+      quarantine: parseJsonVariable('WARDEN_QUARANTINE', env.WARDEN_QUARANTINE),
+      circuitBreaker: parseJsonVariable('WARDEN_CIRCUIT_BREAKER', env.WARDEN_CIRCUIT_BREAKER),
+      secrets: parseJsonVariable('WARDEN_SECRETS', env.WARDEN_SECRETS),
     }),
   );
 }
