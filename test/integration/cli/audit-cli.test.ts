@@ -31,7 +31,7 @@ describe('warden audit --snapshot examples/account', () => {
     const functions = lines.filter((line) => line.resourceType === 'function');
     const byName = new Map(functions.map((line) => [line.resourceArn.split(':function:')[1] ?? '', line]));
     const rules = (name: string): string[] => (byName.get(name)?.findings ?? []).map((finding) => finding.ruleId).sort();
-    expect(functions).toHaveLength(10);
+    expect(functions).toHaveLength(22);
     expect(functions.every((line) => Object.keys(line).join() === 'resourceArn,resourceType,region,outcome,reason,findings,actions')).toBe(true);
     expect(rules('legacy-cron')).toEqual(['lambda-public-invoke']);
     expect(rules('image-resize')).toEqual(['lambda-public-url']);
@@ -43,6 +43,12 @@ describe('warden audit --snapshot examples/account', () => {
     expect(rules('report-export')).toEqual(['lambda-env-secret-credential-url']);
     expect(byName.get('billing-sync')?.outcome).toBe('unresolved');
     expect(byName.get('orders-api')?.outcome).toBe('clean');
+    expect(rules('upload-scanner')).toEqual(['lambda-confused-deputy']);
+    expect(rules('invoice-renderer')).toEqual(['lambda-cross-account']);
+    expect(rules('report-exporter')).toEqual(['lambda-env-secret-vendor-token']);
+    expect(rules('ledger-sync')).toEqual(['lambda-env-secret-credential-url']);
+    // Look-alikes stay clean: a commit SHA, a secret's ARN, an SSM path in a *_PARAM name, a KMS key ARN.
+    for (const clean of ['feature-flags', 'api-authorizer', 'email-sender', 'gdpr-export', 'orders-worker']) expect(byName.get(clean)?.outcome).toBe('clean');
     expect(code).toBe(1);
   });
 
