@@ -20,20 +20,32 @@ const RESULTS = join(__dirname, 'results.json');
 const REPORT = join(__dirname, '..', 'BENCHMARKS.md');
 
 interface Section {
+  /** Name for `--only` (`npm run bench -- --only policy,audit`). */
+  readonly id: string;
   readonly title: string;
   readonly run: () => SectionResult | Promise<SectionResult>;
 }
 
 const sections: readonly Section[] = [
-  { title: 'Handler bundles: cold start, size, memory', run: benchBundles },
-  { title: 'Detection: warm per-event latency', run: benchEvaluation },
-  { title: 'Policy engine', run: benchPolicyEngine },
-  { title: 'Exposure analyzer', run: benchExposure },
-  { title: 'Decision and plan', run: benchDecision },
-  { title: 'Whole-account audit', run: benchAudit },
+  { id: 'bundles', title: 'Handler bundles: cold start, size, memory', run: benchBundles },
+  { id: 'detection', title: 'Detection: warm per-event latency', run: benchEvaluation },
+  { id: 'policy', title: 'Policy engine', run: benchPolicyEngine },
+  { id: 'exposure', title: 'Exposure analyzer', run: benchExposure },
+  { id: 'decision', title: 'Decision and plan', run: benchDecision },
+  { id: 'audit', title: 'Whole-account audit', run: benchAudit },
   // Last: secretlint slows down whatever shares its process afterwards.
-  { title: 'Secret scanner vs secretlint', run: benchSecrets },
+  { id: 'secrets', title: 'Secret scanner vs secretlint', run: benchSecrets },
 ];
+
+/** The sections named by `--only a,b` (all when absent); unknown names are an error, not a silent empty run. */
+function selectedSections(argv: readonly string[]): readonly Section[] {
+  const flag = argv.indexOf('--only');
+  if (flag < 0) return sections;
+  const wanted = (argv[flag + 1] ?? '').split(',').filter((id) => id.length > 0);
+  const unknown = wanted.filter((id) => !sections.some((s) => s.id === id));
+  if (wanted.length === 0 || unknown.length > 0) throw new Error(`--only takes a comma-separated list of ${sections.map((s) => s.id).join(', ')}`);
+  return sections.filter((s) => wanted.includes(s.id));
+}
 
 async function runSection(section: Section): Promise<ReportSection> {
   process.stderr.write(`bench: ${section.title}…\n`);
@@ -52,15 +64,21 @@ async function main(): Promise<void> {
   const started = new Date();
   const host = machine();
   console.log(`bench on ${host.cpu} (${host.cores} cores), Node ${host.node}, load ${host.load}`);
+  const chosen = selectedSections(process.argv.slice(2));
   const previous = readPrevious(RESULTS);
   const reports: ReportSection[] = [];
-  for (const section of sections) reports.push(await runSection(section));
+  for (const section of chosen) reports.push(await runSection(section));
   const total = (Date.now() - started.getTime()) / 1000;
   console.log(consoleTable(reports, previous));
   console.log(`\n${reports.map((r) => `${r.title}: ${r.seconds.toFixed(1)} s`).join('; ')}; total ${total.toFixed(1)} s`);
-  writeResults(RESULTS, reports.flatMap((r) => r.figures));
-  writeFileSync(REPORT, markdown(reports, previous, host, started, total));
-  console.log(`wrote ${RESULTS} and ${REPORT}${previous.size > 0 ? ` (compared with ${previous.size} figures of the previous run)` : ''}`);
+  if (chosen.length < sections.length) {
+    // A partial run must not replace the full record other sections' figures live in.
+    console.log(`--only: ${RESULTS} and ${REPORT} left unchanged`);
+  } else {
+    writeResults(RESULTS, reports.flatMap((r) => r.figures));
+    writeFileSync(REPORT, markdown(reports, previous, host, started, total));
+    console.log(`wrote ${RESULTS} and ${REPORT}${previous.size > 0 ? ` (compared with ${previous.size} figures of the previous run)` : ''}`);
+  }
   if (reports.some((r) => r.failure !== undefined)) process.exitCode = 1;
 }
 

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { BuildOptions } from 'esbuild';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { parseDocument } from 'yaml';
 
 /**
@@ -37,6 +39,8 @@ function esbuildOptions(custom: Json): BuildOptions {
   const raw = record(custom.esbuild, 'custom.esbuild');
   const options: Record<string, unknown> = {};
   for (const key of ESBUILD_KEYS) if (raw[key] !== undefined) options[key] = raw[key];
+  // `plugins` names a module exporting the plugin list, as serverless-esbuild loads it.
+  if (typeof raw.plugins === 'string') options.plugins = createRequire(__filename)(resolve(raw.plugins)) as Plugin[];
   return options;
 }
 

@@ -1,5 +1,5 @@
-import { matchesWildcard, wildcardToRegExp } from '../wildcard';
-import { complement, emptyBits, fullBits, orInto, setBit, setRange, type ActionSet } from './action-set';
+import { compileWildcard, matchesWildcard } from '../wildcard';
+import { complement, emptyBits, fullBits, setBit, setRange, type ActionSet } from './action-set';
 import { catalogue } from './catalogue';
 import { hasWildcard, isMatchAll } from './glob';
 
@@ -42,10 +42,10 @@ function malformed(pattern: string): PatternExpansion {
 function expandWhole(pattern: string): PatternExpansion {
   const t = catalogue();
   const bits = emptyBits();
-  const regex = wildcardToRegExp(pattern, { caseInsensitive: true });
+  const matcher = compileWildcard(pattern, { caseInsensitive: true });
   let matched = 0;
   t.lower.forEach((name, i) => {
-    if (regex.test(name)) {
+    if (matcher.test(name)) {
       setBit(bits, i);
       matched++;
     }
@@ -68,10 +68,10 @@ function expandService(bits: Uint32Array, service: number, actionPattern: string
     setBit(bits, index);
     return 1;
   }
-  const regex = wildcardToRegExp(actionPattern, { caseInsensitive: true });
+  const matcher = compileWildcard(actionPattern, { caseInsensitive: true });
   let matched = 0;
   for (let i = start; i < end; i++) {
-    if (regex.test(t.actionParts[i] ?? '')) {
+    if (matcher.test(t.actionParts[i] ?? '')) {
       setBit(bits, i);
       matched++;
     }
@@ -97,9 +97,41 @@ function compute(pattern: string): PatternExpansion {
   return { pattern, bits, matched, servicePrefixWildcard, unknownService, open, malformed: false };
 }
 
+/**
+ * Literal catalogue actions, by index: most patterns in real policies are these, and there are
+ * more distinct ones than the memo holds. Their one-bit set is only built when asked for.
+ */
+const literals: (PatternExpansion | undefined)[] = [];
+
+function literalExpansion(pattern: string, index: number): PatternExpansion {
+  let found = literals[index];
+  if (!found) {
+    let bits: Uint32Array | undefined;
+    found = {
+      pattern,
+      get bits(): Uint32Array {
+        if (!bits) {
+          bits = emptyBits();
+          setBit(bits, index);
+        }
+        return bits;
+      },
+      matched: 1,
+      servicePrefixWildcard: false,
+      unknownService: false,
+      open: false,
+      malformed: false,
+    };
+    literals[index] = found;
+  }
+  return found;
+}
+
 /** Expands one action pattern (memoised). */
 export function expandActionPattern(raw: string): PatternExpansion {
   const pattern = raw.toLowerCase();
+  const index = catalogue().byLower.get(pattern);
+  if (index !== undefined) return literalExpansion(pattern, index);
   const hit = memo.get(pattern);
   if (hit) return hit;
   const expansion = compute(pattern);
@@ -108,22 +140,63 @@ export function expandActionPattern(raw: string): PatternExpansion {
   return expansion;
 }
 
+/** First and past-the-last non-zero word of an expansion: most cover one service, a few words. */
+const spans = new WeakMap<PatternExpansion, readonly [number, number]>();
+
+function spanOf(expansion: PatternExpansion): readonly [number, number] {
+  let span = spans.get(expansion);
+  if (!span) {
+    const bits = expansion.bits;
+    let lo = 0;
+    let hi = bits.length;
+    while (lo < hi && bits[lo] === 0) lo++;
+    while (hi > lo && bits[hi - 1] === 0) hi--;
+    span = [lo, hi];
+    spans.set(expansion, span);
+  }
+  return span;
+}
+
 /** The set an `Action` list names: its known actions plus, symbolically, future ones. */
 export function actionSetOf(patterns: readonly string[]): ActionSet {
   const bits = emptyBits();
   const open: string[] = [];
+  const byLower = catalogue().byLower;
   for (const raw of patterns) {
+    const index = byLower.get(raw.toLowerCase());
+    if (index !== undefined) {
+      // A literal catalogue action: one bit, nothing open.
+      setBit(bits, index);
+      continue;
+    }
     const expansion = expandActionPattern(raw);
-    orInto(bits, expansion.bits);
+    const [lo, hi] = spanOf(expansion);
+    for (let w = lo; w < hi; w++) bits[w] = (bits[w] ?? 0) | (expansion.bits[w] ?? 0);
     if (expansion.open && !expansion.malformed) open.push(expansion.pattern);
   }
   return { bits, future: open.length > 0 ? { kind: 'matching', patterns: [...new Set(open)] } : { kind: 'none' } };
 }
 
+/**
+ * Long action lists (AWS-managed `ReadOnlyAccess` has hundreds of patterns) recur across the
+ * principals they are attached to, each decoded afresh: their sets are shared by content.
+ */
+const listMemo = new Map<string, ActionSet>();
+const LIST_MEMO_LIMIT = 2_000;
+const LONG_LIST = 8;
+
 /** The set a statement grants or denies: `Action`, or everything but `NotAction`. */
 export function statementActionSet(statement: { readonly actions?: readonly string[]; readonly notActions?: readonly string[] }): ActionSet {
-  if (statement.notActions) return complement(actionSetOf(statement.notActions));
-  return actionSetOf(statement.actions ?? []);
+  const list = statement.notActions ?? statement.actions ?? [];
+  if (list.length < LONG_LIST) return statement.notActions ? complement(actionSetOf(list)) : actionSetOf(list);
+  const key = `${statement.notActions ? 'not' : 'is'}\u0000${list.join('\u0000')}`;
+  let set = listMemo.get(key);
+  if (!set) {
+    set = statement.notActions ? complement(actionSetOf(list)) : actionSetOf(list);
+    if (listMemo.size >= LIST_MEMO_LIMIT) listMemo.clear();
+    listMemo.set(key, set);
+  }
+  return set;
 }
 
 /**

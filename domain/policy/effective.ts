@@ -1,8 +1,8 @@
 import { expandActionPattern, statementActionSet } from './action-patterns';
-import { futureIncludes, intersect, isEmptySet, subtract, type ActionSet } from './action-set';
+import { countBits, futureIncludes, intersect, isEmptySet, subtract, type ActionSet } from './action-set';
 import { catalogue } from './catalogue';
 import { assessGrantCondition, isAlwaysTrue, type ConditionAssessment } from './conditions';
-import { genericScopeOf, resourceSpecs, Scope, scopeOf, specCovers, specsIntersect, type ResourceSpec } from './resource-scope';
+import { genericScopeOf, resourceSpecs, Scope, scopeLookup, specCovers, specsIntersect, type ResourceSpec } from './resource-scope';
 import type { PolicyDocument, Statement } from './types';
 
 /**
@@ -57,6 +57,16 @@ export interface EffectiveAccess {
 interface DenyRule {
   readonly actions: ActionSet;
   readonly resources: readonly ResourceSpec[];
+  /** First and past-the-last non-zero word of `actions.bits`: Denies name few actions. */
+  readonly words: readonly [number, number];
+}
+
+function wordSpan(bits: Uint32Array): readonly [number, number] {
+  let lo = 0;
+  let hi = bits.length;
+  while (lo < hi && bits[lo] === 0) lo++;
+  while (hi > lo && bits[hi - 1] === 0) hi--;
+  return [lo, hi];
 }
 
 /** A reference to a statement of a policy. */
@@ -65,16 +75,32 @@ export function refOf(policy: Pick<SourcedPolicy, 'name' | 'arn'> & { readonly s
   return { ...ref, ...(policy.arn ? { policyArn: policy.arn } : {}), ...(statement.sid ? { sid: statement.sid } : {}) };
 }
 
-/** Per decoded statement: its action set and condition verdict (documents are immutable values). */
-const statementMemo = new WeakMap<Statement, { readonly actions: ActionSet; readonly condition: ConditionAssessment }>();
+/** What the engine derives from one decoded statement, computed once (documents are immutable values). */
+interface CompiledStatement {
+  readonly actions: ActionSet;
+  readonly condition: ConditionAssessment;
+  /** Resource specs, for the document version they were made for. */
+  specs?: { readonly version: PolicyDocument['version']; readonly list: readonly ResourceSpec[] };
+}
 
-function compiled(statement: Statement): { readonly actions: ActionSet; readonly condition: ConditionAssessment } {
+const statementMemo = new WeakMap<Statement, CompiledStatement>();
+
+function compiled(statement: Statement): CompiledStatement {
   let found = statementMemo.get(statement);
   if (!found) {
     found = { actions: statementActionSet(statement), condition: assessGrantCondition(statement.conditions) };
     statementMemo.set(statement, found);
   }
   return found;
+}
+
+/** The statement's resource specs, shared across analyses so their per-spec data is reused too. */
+function specsOf(statement: Statement, version: PolicyDocument['version']): readonly ResourceSpec[] {
+  const entry = compiled(statement);
+  if (entry.specs && entry.specs.version === version) return entry.specs.list;
+  const list = resourceSpecs(statement, version);
+  entry.specs = { version, list };
+  return list;
 }
 
 function allowGrants(policy: Pick<SourcedPolicy, 'name' | 'arn' | 'document'> & { readonly source: StatementRef['source'] }): Grant[] {
@@ -85,7 +111,7 @@ function allowGrants(policy: Pick<SourcedPolicy, 'name' | 'arn' | 'document'> & 
     // A condition that can never hold grants nothing; grammar rules report it.
     if (condition.strength === 'unsatisfiable') continue;
     const ref = refOf(policy, statement);
-    for (const resource of resourceSpecs(statement, policy.document.version)) {
+    for (const resource of specsOf(statement, policy.document.version)) {
       grants.push({ ref, actions, resource, condition, notAction: statement.notActions !== undefined });
     }
   }
@@ -97,14 +123,30 @@ function denyRules(documents: readonly PolicyDocument[]): DenyRule[] {
     document.statements
       // Conditional Denies may not apply to a given request: subtracting them would hide grants.
       .filter((s) => s.effect === 'Deny' && isAlwaysTrue(s.conditions))
-      .map((s) => ({ actions: compiled(s).actions, resources: resourceSpecs(s, document.version) })),
+      .map((s) => {
+        const actions = compiled(s).actions;
+        return { actions, resources: specsOf(s, document.version), words: wordSpan(actions.bits) };
+      }),
   );
+}
+
+/**
+ * False when subtracting `deny` cannot change `actions`: no common known action and no future
+ * part on both sides (sets are kept normalised, so `subtract` would return an equal set).
+ */
+function mayRemove(actions: ActionSet, deny: DenyRule): boolean {
+  if (actions.future.kind !== 'none' && deny.actions.future.kind !== 'none') return true;
+  const a = actions.bits;
+  const d = deny.actions.bits;
+  const [lo, hi] = deny.words;
+  for (let w = lo; w < hi; w++) if (((a[w] ?? 0) & (d[w] ?? 0)) !== 0) return true;
+  return false;
 }
 
 function applyDenies(grant: Grant, denies: readonly DenyRule[]): Grant {
   let actions = grant.actions;
   for (const deny of denies) {
-    if (deny.resources.some((r) => specCovers(r, grant.resource))) actions = subtract(actions, deny.actions);
+    if (mayRemove(actions, deny) && deny.resources.some((r) => specCovers(r, grant.resource))) actions = subtract(actions, deny.actions);
   }
   return actions === grant.actions ? grant : { ...grant, actions };
 }
@@ -126,22 +168,50 @@ function applyBoundary(grants: readonly Grant[], boundary: readonly Grant[]): Gr
   return out;
 }
 
+/** Action counts per bitset: the grants of one statement (one per resource) share theirs. */
+const counts = new WeakMap<Uint32Array, number>();
+
+function countOf(bits: Uint32Array): number {
+  let count = counts.get(bits);
+  if (count === undefined) {
+    count = countBits(bits);
+    counts.set(bits, count);
+  }
+  return count;
+}
+
+/** Raises action `i` to class `cls` when that is broader than what it has (first grant wins ties). */
+function raise(access: EffectiveAccess, i: number, cls: number, grantIndex: number, strong: boolean): void {
+  if (cls > (access.scope[i] ?? 0)) {
+    access.scope[i] = cls;
+    access.grantOf[i] = grantIndex;
+  }
+  if (strong && cls > (access.strongScope[i] ?? 0)) access.strongScope[i] = cls;
+}
+
+/**
+ * Folds one grant into the per-action arrays. Grants of `*` or `NotAction` hold most of the
+ * catalogue, so the loop is kept monomorphic per lookup form and reads bit words as int32.
+ */
 function record(access: EffectiveAccess, grant: Grant, grantIndex: number): void {
   const strong = grant.condition.strength !== 'restricting';
-  const all = grant.resource.kind === 'any';
   const bits = grant.actions.bits;
+  const lookup = scopeLookup(grant.resource, grant.resource.kind === 'any' ? 0 : countOf(bits));
   for (let w = 0; w < bits.length; w++) {
-    let rest = bits[w] ?? 0;
-    while (rest !== 0) {
-      const low = rest & -rest;
-      rest ^= low;
-      const i = w * 32 + 31 - Math.clz32(low);
-      const cls = all ? Scope.all : scopeOf(grant.resource, i);
-      if (cls > (access.scope[i] ?? 0)) {
-        access.scope[i] = cls;
-        access.grantOf[i] = grantIndex;
+    let rest = (bits[w] ?? 0) | 0;
+    const base = w << 5;
+    if (typeof lookup === 'number') {
+      for (; rest !== 0; rest &= rest - 1) raise(access, base + 31 - Math.clz32(rest & -rest), lookup, grantIndex, strong);
+    } else if (typeof lookup === 'function') {
+      for (; rest !== 0; rest &= rest - 1) {
+        const i = base + 31 - Math.clz32(rest & -rest);
+        raise(access, i, lookup(i), grantIndex, strong);
       }
-      if (strong && cls > (access.strongScope[i] ?? 0)) access.strongScope[i] = cls;
+    } else {
+      for (; rest !== 0; rest &= rest - 1) {
+        const i = base + 31 - Math.clz32(rest & -rest);
+        raise(access, i, lookup[i] ?? 0, grantIndex, strong);
+      }
     }
   }
 }

@@ -18,11 +18,12 @@ const QUESTION = 63; // '?'
 export function globCovers(outer: string, inner: string): boolean {
   const n = outer.length;
   const m = inner.length;
-  // reach[j]: outer[0..i) can produce inner[0..j) symbolically.
+  // reach[j]: outer[0..i) can produce inner[0..j) symbolically. Two rows, swapped, not one per character.
   let reach = new Uint8Array(m + 1);
+  let next = new Uint8Array(m + 1);
   reach[0] = 1;
   for (let i = 0; i < n; i++) {
-    const next = new Uint8Array(m + 1);
+    next.fill(0);
     const o = outer.charCodeAt(i);
     if (o === STAR) {
       let seen = 0;
@@ -38,7 +39,9 @@ export function globCovers(outer: string, inner: string): boolean {
         else if (o === QUESTION && c === QUESTION) next[j + 1] = 1;
       }
     }
+    const done = reach;
     reach = next;
+    next = done;
   }
   return reach[m] === 1;
 }
@@ -49,10 +52,12 @@ export function globsIntersect(a: string, b: string): boolean {
   const m = b.length;
   // can[i][j]: suffixes a[i..] and b[j..] share a string. Filled backwards, row by row.
   let below = new Uint8Array(m + 1); // row i + 1
+  let row = new Uint8Array(m + 1); // every cell is rewritten, so two buffers take turns
   for (let i = n; i >= 0; i--) {
-    const row = new Uint8Array(m + 1);
     for (let j = m; j >= 0; j--) row[j] = cell(a, b, i, j, row, below);
+    const done = below;
     below = row;
+    row = done;
   }
   return below[0] === 1;
 }

@@ -45,9 +45,11 @@ function wildcardOnly(): Uint8Array {
 /** True when `scope` reaches every resource of every action. */
 function coversEverything(scope: Uint8Array): boolean {
   const mask = wildcardOnly();
+  // Locals, not Scope.* in the loop: one property read per catalogue action adds up.
+  const all: number = Scope.all;
+  const service: number = Scope.service;
   for (let i = 0; i < scope.length; i++) {
-    const needed = mask[i] ? Scope.all : Scope.service;
-    if ((scope[i] ?? 0) < needed) return false;
+    if ((scope[i] ?? 0) < (mask[i] ? all : service)) return false;
   }
   return true;
 }
@@ -61,9 +63,10 @@ function conditionEvidence(grants: readonly (Grant | undefined)[]): Record<strin
   const seen = new Set<string>();
   const conditions: Record<string, unknown>[] = [];
   for (const g of grants) {
+    if (conditions.length >= 5) break;
     if (!g || g.condition.strength === 'none') continue;
     const key = `${g.ref.source}\u0000${g.ref.policy}\u0000${g.ref.index}`;
-    if (seen.has(key) || conditions.length >= 5) continue;
+    if (seen.has(key)) continue;
     seen.add(key);
     conditions.push({ statement: g.ref, strength: g.condition.strength, restrictingKeys: g.condition.restrictingKeys, weaknesses: g.condition.weaknesses });
   }

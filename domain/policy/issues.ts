@@ -86,15 +86,19 @@ export function actionEvidence(indexes: readonly number[]): { actions: string[];
 /** Distinct statement references, capped. */
 export function statementEvidence(refs: readonly (StatementRef | undefined)[]): StatementRef[] {
   const seen = new Set<string>();
+  // Grants of one statement share its ref object: skip repeats before building a key.
+  const seenRefs = new Set<StatementRef>();
   const out: StatementRef[] = [];
   for (const ref of refs) {
-    if (!ref) continue;
+    if (out.length >= STATEMENT_CAP) break;
+    if (!ref || seenRefs.has(ref)) continue;
+    seenRefs.add(ref);
     const key = `${ref.source}\u0000${ref.policy}\u0000${ref.index}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(ref);
   }
-  return out.slice(0, STATEMENT_CAP);
+  return out;
 }
 
 /** The AWS spelling of a lowercase action, when the catalogue knows it. */

@@ -1,5 +1,5 @@
 import { matchesWildcard } from '../wildcard';
-import { catalogue } from './catalogue';
+import { catalogue, type CatalogueTables } from './catalogue';
 import { globCovers, globsIntersect, hasWildcard, isMatchAll } from './glob';
 import type { PolicyVersion } from './types';
 
@@ -108,8 +108,7 @@ function withPartitionOf(pattern: string, glob: string): string {
  * span a `:`, so `arn:aws:iam::1:role/*` cannot reach `arn:*:iam::*:user/*` although the two
  * strings intersect as plain globs. Patterns with fewer than six parts fall back to whole strings.
  */
-function classifyType(pattern: string, parts: ArnParts, glob: string): number {
-  const g = splitArn(glob);
+function classifyType(pattern: string, parts: ArnParts, glob: string, g: readonly string[] | undefined): number {
   if (parts.service !== undefined && g && g[2] !== parts.service) return Scope.none;
   const p = parts.segments;
   if (!p || !g) {
@@ -123,14 +122,24 @@ function classifyType(pattern: string, parts: ArnParts, glob: string): number {
   return parts.wildResource ? Scope.pattern : Scope.specific;
 }
 
-function classifyNotType(patterns: readonly string[], glob: string): number {
-  const g = splitArn(glob);
-  const excluded = patterns.some((pattern) => {
-    const p = splitArn(pattern);
-    return p && g ? coversType(p, g, false) : globCovers(pattern, glob);
-  });
+function classifyNotType(patterns: readonly NotPattern[], glob: string, g: readonly string[] | undefined): number {
+  const excluded = patterns.some(({ pattern, parts }) => (parts.segments && g ? coversType(parts.segments, g, false) : globCovers(pattern, glob)));
   if (excluded) return Scope.none;
-  return patterns.some((p) => classifyType(p, arnParts(p), glob) !== Scope.none) ? Scope.service : Scope.all;
+  return patterns.some(({ pattern, parts }) => classifyType(pattern, parts, glob, g) !== Scope.none) ? Scope.service : Scope.all;
+}
+
+/** A `NotResource` pattern with its parts, split once per info rather than once per type. */
+interface NotPattern {
+  readonly pattern: string;
+  readonly parts: ArnParts;
+}
+
+/** Type globs split into ARN parts, by global type number (the catalogue's globs never change). */
+let typeParts: (readonly string[] | undefined)[] | undefined;
+
+function typeGlobParts(type: number, glob: string): readonly string[] | undefined {
+  typeParts ??= catalogue().typeGlobs.map(splitArn);
+  return type < typeParts.length ? typeParts[type] : splitArn(glob);
 }
 
 interface PatternInfo {
@@ -138,7 +147,7 @@ interface PatternInfo {
   readonly typeClass: Int8Array;
   /** Class for actions without resource types (their resource is `*`). */
   readonly wildcardOnlyClass: number;
-  readonly classify: (glob: string) => number;
+  readonly classify: (glob: string, parts: readonly string[] | undefined) => number;
 }
 
 const infoMemo = new Map<string, PatternInfo>();
@@ -148,14 +157,16 @@ function buildInfo(spec: Exclude<ResourceSpec, { kind: 'any' }>): PatternInfo {
   const typeClass = new Int8Array(catalogue().typeGlobs.length).fill(-1);
   if (spec.kind === 'not') {
     const matchesStar = spec.patterns.some((p) => matchesWildcard(p, '*'));
-    return { typeClass, wildcardOnlyClass: matchesStar ? Scope.none : Scope.all, classify: (glob) => classifyNotType(spec.patterns, glob) };
+    const patterns = spec.patterns.map((pattern) => ({ pattern, parts: arnParts(pattern) }));
+    return { typeClass, wildcardOnlyClass: matchesStar ? Scope.none : Scope.all, classify: (glob, g) => classifyNotType(patterns, glob, g) };
   }
   const parts = arnParts(spec.pattern);
   const wildcardOnlyClass = matchesWildcard(spec.pattern, '*') ? Scope.all : Scope.none;
-  return { typeClass, wildcardOnlyClass, classify: (glob) => classifyType(spec.pattern, parts, glob) };
+  return { typeClass, wildcardOnlyClass, classify: (glob, g) => classifyType(spec.pattern, parts, glob, g) };
 }
 
-function infoOf(spec: Exclude<ResourceSpec, { kind: 'any' }>): PatternInfo {
+/** Patterns that compare equal share one info across documents (decoded afresh per event). */
+function sharedInfo(spec: Exclude<ResourceSpec, { kind: 'any' }>): PatternInfo {
   const key = spec.kind === 'not' ? `not\u0000${spec.patterns.join('\u0000')}` : `is\u0000${spec.pattern}`;
   let info = infoMemo.get(key);
   if (!info) {
@@ -166,11 +177,20 @@ function infoOf(spec: Exclude<ResourceSpec, { kind: 'any' }>): PatternInfo {
   return info;
 }
 
-/** The scope class (a {@link Scope} rank) a resource spec gives the action at `actionIndex`. */
-export function scopeOf(spec: ResourceSpec, actionIndex: number): number {
-  if (spec.kind === 'any') return Scope.all;
-  const info = infoOf(spec);
-  const t = catalogue();
+/** Per spec object, so the string key above is built once per spec, not once per action. */
+const specInfo = new WeakMap<ResourceSpec, PatternInfo>();
+
+function infoOf(spec: Exclude<ResourceSpec, { kind: 'any' }>): PatternInfo {
+  let info = specInfo.get(spec);
+  if (!info) {
+    info = sharedInfo(spec);
+    specInfo.set(spec, info);
+  }
+  return info;
+}
+
+/** The broadest class any resource type of the action gets (types are classified once per info). */
+function classOf(info: PatternInfo, actionIndex: number, t: CatalogueTables): number {
   const start = t.typeStart[actionIndex] ?? 0;
   const end = t.typeStart[actionIndex + 1] ?? start;
   if (start === end) return info.wildcardOnlyClass;
@@ -179,12 +199,50 @@ export function scopeOf(spec: ResourceSpec, actionIndex: number): number {
     const type = t.typeIndex[k] ?? 0;
     let cls = info.typeClass[type] ?? -1;
     if (cls < 0) {
-      cls = info.classify(t.typeGlobs[type] ?? '');
+      const glob = t.typeGlobs[type] ?? '';
+      cls = info.classify(glob, typeGlobParts(type, glob));
       info.typeClass[type] = cls;
     }
     if (cls > best) best = cls;
   }
   return best;
+}
+
+/** The scope class (a {@link Scope} rank) a resource spec gives the action at `actionIndex`. */
+export function scopeOf(spec: ResourceSpec, actionIndex: number): number {
+  if (spec.kind === 'any') return Scope.all;
+  return classOf(infoOf(spec), actionIndex, catalogue());
+}
+
+/** Per-action classes of an info, for grants of most of the catalogue (`*`, `NotAction`). */
+const actionTables = new Map<PatternInfo, Uint8Array>();
+/** 22 KB each: enough for the patterns a run keeps meeting, bounded whatever the input. */
+const TABLE_LIMIT = 256;
+/** From this many actions, one pass over the whole catalogue beats per-action lookups. */
+const TABLE_THRESHOLD = 4_096;
+
+function actionTable(info: PatternInfo, t: CatalogueTables): Uint8Array {
+  let table = actionTables.get(info);
+  if (!table) {
+    table = new Uint8Array(t.names.length);
+    for (let i = 0; i < table.length; i++) table[i] = classOf(info, i, t);
+    if (actionTables.size >= TABLE_LIMIT) actionTables.clear();
+    actionTables.set(info, table);
+  }
+  return table;
+}
+
+/**
+ * {@link scopeOf} for one spec over `actionCount` actions, in the cheapest form for a hot loop:
+ * a constant for `*`, a per-action table when the actions are most of the catalogue, else a
+ * function with the spec's precomputed data already looked up.
+ */
+export function scopeLookup(spec: ResourceSpec, actionCount: number): number | Uint8Array | ((actionIndex: number) => number) {
+  if (spec.kind === 'any') return Scope.all;
+  const info = infoOf(spec);
+  const t = catalogue();
+  if (actionCount >= TABLE_THRESHOLD) return actionTable(info, t);
+  return (actionIndex) => classOf(info, actionIndex, t);
 }
 
 /**
