@@ -4,6 +4,8 @@
  * line by line (longest common subsequence). Text that is not a JSON document is never shown.
  */
 
+import { findKnownFormats } from '../secrets/known-formats';
+
 /** One line of a diff: kept (` `), removed (`-`) or added (`+`). */
 export interface DiffLine {
   readonly kind: ' ' | '-' | '+';
@@ -13,14 +15,31 @@ export interface DiffLine {
 /** Above this many lines per side the diff is not computed (the LCS table is quadratic). */
 const MAX_LINES = 1500;
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+/**
+ * A string of a policy with every token of a known secret format masked: policy text is not a
+ * secret by type, but a Condition value or Resource string can hold a real credential, and
+ * alerts must never carry one (DESIGN.md §6).
+ */
+function masked(text: string): string {
+  let out = text;
+  // Each pass masks at most one hit per format; a few passes cover repeated tokens.
+  for (let pass = 0; pass < 4; pass++) {
+    const hits = findKnownFormats(out, '', false);
+    if (hits.length === 0) break;
+    for (const hit of hits) out = out.split(hit.secret).join('[redacted secret]');
+  }
+  return out;
+}
+
+function sortKeys(value: unknown, mask = true): unknown {
+  if (Array.isArray(value)) return value.map((item) => sortKeys(item, mask));
+  if (typeof value === 'string') return mask ? masked(value) : value;
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   return Object.fromEntries(
     Object.keys(record)
       .sort()
-      .map((key) => [key, sortKeys(record[key])]),
+      .map((key) => [mask ? masked(key) : key, sortKeys(record[key], mask)]),
   );
 }
 
@@ -33,7 +52,20 @@ function decode(text: string): string {
   }
 }
 
-/** A policy document (JSON or URL-encoded JSON) pretty-printed with sorted keys; undefined when it is not a JSON object. */
+/** True when two documents differ only in what {@link masked} hides (the diff would look empty). */
+function sameOnceMasked(before: string | undefined, after: string | undefined): boolean {
+  const raw = (text: string | undefined): string | undefined => {
+    if (text === undefined) return '';
+    try {
+      return JSON.stringify(sortKeys(JSON.parse(decode(text)), false));
+    } catch {
+      return undefined;
+    }
+  };
+  return raw(before) !== raw(after);
+}
+
+/** A policy document (JSON or URL-encoded JSON) pretty-printed with sorted keys and secret-shaped tokens masked; undefined when it is not a JSON object. */
 export function prettyDocument(text: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(decode(text));
@@ -101,7 +133,7 @@ export function documentDiff(before: string | undefined, after: string | undefin
   const left = before === undefined ? '' : prettyDocument(before);
   const right = after === undefined ? '' : prettyDocument(after);
   if (left === undefined || right === undefined) return '(document is not readable as JSON; not shown)';
-  if (left === right) return '(no difference)';
+  if (left === right) return sameOnceMasked(before, after) ? '(only secret-shaped values differ; not shown)' : '(no difference)';
   const lines = lineDiff(left, right);
   return lines === undefined ? '(documents too large to diff here)' : renderDiff(lines);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DetectorFunction } from '../../domain/detectors/detector';
 import { describeError, WardenError } from '../../domain/errors';
 import { evaluateEvent } from '../../domain/evaluate-event';
@@ -23,15 +24,20 @@ export function createDetectorHandler(fn: DetectorFunction, depsFactory: () => D
   return async function handler(event: unknown): Promise<DetectorSummary> {
     deps ??= depsFactory();
     logger.appendKeys({ correlationId: correlationIdOf(event), function: fn });
+    const registry = deps.registry;
+    // A malformed or unhandled event's id and name are caller-controlled text: log a digest instead.
+    const safe = (result: { eventId: string; eventName: string; eventSource: string }) => ({
+      eventId: loggable(result.eventId, UUID.test(result.eventId)),
+      eventName: loggable(result.eventName, registry.handles(result.eventSource, result.eventName) || EVENT_NAME.test(result.eventName)),
+    });
     const { result, failure } = await evaluateEvent(event, { registry: deps.registry, readers: deps.readers, selfArnPatterns: deps.config.selfArnPatterns });
     if (failure instanceof WardenError && failure.retryable) {
-      logger.warn('detection failed, will retry', { eventId: result.eventId, eventName: result.eventName, error: describeError(failure) });
+      logger.warn('detection failed, will retry', { ...safe(result), error: describeError(failure) });
       throw failure;
     }
     if (result.findings.length > 0) await deps.publisher.publish(result.findings);
     logger.info('event evaluated', {
-      eventId: result.eventId,
-      eventName: result.eventName,
+      ...safe(result),
       outcome: result.outcome,
       reason: result.reason,
       ruleIds: [...new Set(result.findings.map((finding) => finding.ruleId))],
@@ -40,7 +46,17 @@ export function createDetectorHandler(fn: DetectorFunction, depsFactory: () => D
   };
 }
 
+/** EventBridge and CloudTrail ids are UUIDs; anything else is logged as a digest. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** CloudTrail event names: a verb and a noun, optionally Lambda's API-version suffix. Secret-shaped text is not. */
+const EVENT_NAME = /^(?:Add|Attach|Create|Delete|Detach|Get|List|Publish|Put|Remove|Set|Tag|Untag|Update)[A-Z][A-Za-z]{2,60}(?:20\d{6}(?:v\d)?)?$/;
+
+function loggable(value: string, trusted: boolean): string {
+  if (trusted || value === 'unknown') return value;
+  return `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+}
+
 function correlationIdOf(event: unknown): string {
-  if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string') return event.id.slice(0, 128);
+  if (typeof event === 'object' && event !== null && 'id' in event && typeof event.id === 'string') return loggable(event.id.slice(0, 128), UUID.test(event.id));
   return 'unknown';
 }
