@@ -1,5 +1,5 @@
 import { CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -12,6 +12,7 @@ import { DynamoDbSweepState } from '../../../infra/ledger/dynamodb-sweep-state';
 import { sweepDeps } from '../../../infra/deps/sweep';
 import { runSweep } from '../../../domain/audit/sweep';
 import { createSecret, drain, EMPTY_ZIP, emulateListFunctionUrlConfigs } from '../detectors/lambda-fixtures';
+import { createLedgerTable } from '../ledger-table';
 import { resetMoto } from '../moto';
 
 const ACCOUNT = '123456789012';
@@ -29,20 +30,7 @@ afterAll(() => restoreLambda());
 
 beforeAll(async () => {
   await resetMoto();
-  await clients.dynamodb().send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createLedgerTable(clients.dynamodb(), TABLE);
   const sqs = new SQSClient({});
   const topicArn = (await clients.sns().send(new CreateTopicCommand({ Name: 'warden-itest-sweep-alerts' }))).TopicArn ?? '';
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'warden-itest-sweep-alerts' }))).QueueUrl ?? '';

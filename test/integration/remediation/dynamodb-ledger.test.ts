@@ -1,4 +1,5 @@
-import { CreateTableCommand, GetItemCommand, PutItemCommand, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createLedgerTable } from '../ledger-table';
 import { CorruptLedgerError } from '../../../domain/remediation/ledger-record';
 import { createAwsClients } from '../../../infra/aws/clients';
 import { DynamoDbLedger, dynamoLedgerActions } from '../../../infra/ledger/dynamodb-ledger';
@@ -8,29 +9,10 @@ import { ledgerContract, sampleRecord } from './ledger-contract';
 const TABLE = 'warden-test-ledger';
 let client: DynamoDBClient;
 
-/** The table as serverless.yml declares it: string keys pk/sk, TTL on expiresAt. */
-async function createLedgerTable(dynamodb: DynamoDBClient): Promise<void> {
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  await dynamodb.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } }));
-}
-
 beforeAll(async () => {
   await resetMoto();
   client = createAwsClients().dynamodb();
-  await createLedgerTable(client);
+  await createLedgerTable(client, TABLE);
 });
 
 ledgerContract('DynamoDB (moto)', () => Promise.resolve(new DynamoDbLedger(client, TABLE)));

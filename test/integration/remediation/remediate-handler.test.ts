@@ -3,7 +3,6 @@
  * DynamoDB ledger, the SNS alerts topic (an SQS subscription reads what was published), the SDK
  * step runner. Fifty findings on one role give one quarantine, also when they arrive at once.
  */
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, ListAttachedRolePoliciesCommand, ListPoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -12,6 +11,7 @@ import { createRemediateHandler } from '../../../handlers/remediate';
 import { createAwsClients } from '../../../infra/aws/clients';
 import { remediateDeps } from '../../../infra/deps/remediate';
 import { DynamoDbLedger } from '../../../infra/ledger/dynamodb-ledger';
+import { createLedgerTable } from '../ledger-table';
 import { resetMoto } from '../moto';
 
 const ACCOUNT = '123456789012';
@@ -25,20 +25,7 @@ let queueUrl = '';
 
 beforeAll(async () => {
   await resetMoto();
-  await clients.dynamodb().send(
-    new CreateTableCommand({
-      TableName: 'warden-itest-ledger',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createLedgerTable(clients.dynamodb(), 'warden-itest-ledger');
   const topicArn = (await clients.sns().send(new CreateTopicCommand({ Name: 'warden-itest-alerts' }))).TopicArn ?? '';
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'warden-itest-alerts' }))).QueueUrl ?? '';
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.['QueueArn'] ?? '';
