@@ -33,7 +33,7 @@ function record(value: unknown, where: string): Json {
 }
 
 /** The esbuild options serverless-esbuild passes on (its own keys such as `packager` dropped). */
-const ESBUILD_KEYS = ['bundle', 'minify', 'sourcemap', 'sourcesContent', 'mainFields', 'keepNames', 'target', 'platform', 'format', 'external'] as const;
+const ESBUILD_KEYS = ['bundle', 'minify', 'sourcemap', 'sourcesContent', 'mainFields', 'keepNames', 'target', 'platform', 'format', 'external', 'alias'] as const;
 
 function esbuildOptions(custom: Json): BuildOptions {
   const raw = record(custom.esbuild, 'custom.esbuild');
