@@ -101,14 +101,32 @@ async function ownPolicies(
 async function managedPolicy(arn: string, readers: StateReaders, source: PrincipalPolicy['source']): Promise<PrincipalPolicy> {
   const policy = await resolveManagedPolicy(arn, readers);
   if (policy === undefined) throw new UnreadablePolicy(`attached policy ${arn} could not be read`);
-  return { name: policy.name, arn, source, document: decodeNamed(policy.document, `policy ${arn}`) };
+  return { name: policy.name, arn, source, document: decodeShared(policy.document, `policy ${arn}`) };
+}
+
+/**
+ * Managed policies are shared by many principals: an audit of 5,000 roles decodes the same few
+ * hundred documents thousands of times, and the engine's per-statement caches (keyed by object)
+ * only hit when the same decoded document comes back. Documents are deeply readonly, so one
+ * decoded copy per distinct text is safe to share; the memo is bounded and simply restarts.
+ */
+const sharedDocuments = new Map<string, PolicyDocument>();
+const SHARED_DOCUMENTS_MAX = 2_000;
+
+function decodeShared(raw: string, what: string): PolicyDocument {
+  const known = sharedDocuments.get(raw);
+  if (known !== undefined) return known;
+  const document = decodeNamed(raw, what);
+  if (sharedDocuments.size >= SHARED_DOCUMENTS_MAX) sharedDocuments.clear();
+  sharedDocuments.set(raw, document);
+  return document;
 }
 
 async function withBoundary(loaded: LoadedPrincipal, boundaryArn: string | undefined, readers: StateReaders): Promise<LoadedPrincipal> {
   if (boundaryArn === undefined) return loaded;
   const boundary = await resolveManagedPolicy(boundaryArn, readers);
   if (boundary === undefined) throw new UnreadablePolicy(`permissions boundary ${boundaryArn} could not be read`);
-  return { ...loaded, principal: { ...loaded.principal, boundary: decodeNamed(boundary.document, `boundary ${boundaryArn}`) } };
+  return { ...loaded, principal: { ...loaded.principal, boundary: decodeShared(boundary.document, `boundary ${boundaryArn}`) } };
 }
 
 function decodeNamed(raw: string, what: string): PolicyDocument {
