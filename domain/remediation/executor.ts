@@ -1,4 +1,4 @@
-import { InvalidInputError, WardenError, describeError, isRetryable } from '../errors';
+import { InvalidInputError, ResourceGoneError, WardenError, describeError, isRetryable } from '../errors';
 import type { Ledger, StateVerifier, StepRunner, Verification } from '../ports';
 import {
   AlreadyRecordedError,
@@ -72,6 +72,8 @@ export interface ExecutionResult {
   readonly actions: readonly ActionView[];
   /** True when a record for this event and finding already existed. */
   readonly resumed: boolean;
+  /** True when the record was already settled (another delivery finished it): nothing was run now. */
+  readonly alreadySettled?: boolean;
   readonly reason?: string;
 }
 
@@ -130,7 +132,7 @@ export class Executor {
     if (request.plan.steps.length === 0) throw new InvalidInputError(`plan ${request.plan.remediationId} has no steps`);
     const { record, resumed } = await this.beginOrResume(newLedgerRecord(request, this.now(), this.ttlDays));
     if (SETTLED.includes(record.status)) {
-      return { undoId: record.undoId, status: record.status, actions: actionViews(record), resumed, reason: settledReason(record) };
+      return { undoId: record.undoId, status: record.status, actions: actionViews(record), resumed, alreadySettled: true, reason: settledReason(record) };
     }
     return this.applyFrom(record, resumed);
   }
@@ -180,9 +182,9 @@ export class Executor {
     for (let index = 0; index < record.plan.steps.length; index++) {
       if (steps[index]?.status === 'applied') continue;
       const step = record.plan.steps[index] as PlanStep;
-      const outcome = resumed && (await this.alreadyInEffect(step.call)) ? 'found' : await this.attempt(step.call);
-      if (outcome === 'found' || outcome.ok) {
-        const reason = outcome === 'found' ? 'found in effect on resume' : undefined;
+      const outcome = resumed && (await this.alreadyInEffect(step.call)) ? 'found' : await this.attemptForward(step.call);
+      if (outcome === 'found' || outcome === 'gone' || outcome.ok) {
+        const reason = outcome === 'found' ? 'found in effect on resume' : outcome === 'gone' ? 'target already gone: found in effect' : undefined;
         steps[index] = await this.mark(record.undoId, index, 'applied', reason);
         continue;
       }
@@ -221,6 +223,16 @@ export class Executor {
     if (isRetryable(outcome.error)) throw outcome.error;
     actions.push({ ...view, status: 'failed', reason: outcome.reason });
     return { undoId: record.undoId, status: 'undo-failed', actions, reason };
+  }
+
+  /**
+   * Runs a forward step. A target already gone (another finding or delivery removed it first) is
+   * "already done" when the re-read shows the step's effect; `finish` verifies it again.
+   */
+  private async attemptForward(call: StepCall): Promise<Attempt | 'gone'> {
+    const outcome = await this.attempt(call);
+    if (outcome.ok || !(outcome.error instanceof ResourceGoneError)) return outcome;
+    return (await this.alreadyInEffect(call)) ? 'gone' : outcome;
   }
 
   /** Runs a call, retrying retryable errors with backoff. */

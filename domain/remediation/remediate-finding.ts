@@ -60,32 +60,116 @@ export async function remediateFinding(finding: Finding, deps: RemediatorDeps, a
   const earlier = await deps.ledger.get(undoIdFor(finding.eventId, finding.id));
   if (earlier !== undefined && SETTLED.includes(earlier.status)) return recorded(finding, earlier, deps);
   const context: RemediationContext = { readers: deps.readers, ledger: deps.ledger, config: deps.config, now };
-  const { remediation, prepared } = await prepare(finding, context, deps.registry ?? remediations);
+  const registry = deps.registry ?? remediations;
+  const { remediation, prepared } = await prepare(finding, context, registry);
   // Another finding of this event already quarantined the principal: one quarantine, one alert.
   const quarantined = prepared.kind === 'none' ? await quarantineOfEvent(finding, deps.ledger) : undefined;
   if (quarantined !== undefined) return recorded(finding, quarantined, deps);
   const plan = prepared.kind === 'plan' ? prepared : undefined;
+  const facts = await decisionFacts(finding, deps, plan, earlier !== undefined, now);
+  const base = decideWith(finding, deps.config, facts, plan);
+  const decision = plan === undefined && base.action !== 'ignore' ? { ...base, reason: `${base.reason}; ${prepared.kind === 'plan' ? '' : prepared.reason}` } : base;
+  const remediationId = plan?.plan.remediationId ?? remediation?.id;
+  if (decision.action === 'ignore') return { findingId: finding.id, decision, status: 'ignored', actions: [], ...(remediationId === undefined ? {} : { remediationId }) };
+  if (plan === undefined) return withoutPlan(finding, deps, decision, remediationId, actor);
+  if (decision.action === 'notify') {
+    const instead = await quarantineInstead(finding, deps, context, facts, plan);
+    if (instead !== undefined && 'record' in instead) return recorded(finding, instead.record, deps);
+    if (instead !== undefined) return enforceFresh(finding, instead.decision, deps, actor, () => quarantinePrepared(finding, context));
+    return publish(finding, deps, notified(finding, decision, plan, deps), actor, plan);
+  }
+  return enforceFresh(finding, decision, deps, actor, async () => (await prepare(finding, context, registry)).prepared);
+}
+
+/** What the decision takes besides the finding, config and plan. */
+interface DecisionFacts {
+  readonly tags: Readonly<Record<string, string>>;
+  readonly now: Date;
+  readonly recentActions: number;
+  readonly principalArn?: string;
+}
+
+async function decisionFacts(finding: Finding, deps: RemediatorDeps, plan: PreparedPlan | undefined, resuming: boolean, now: Date): Promise<DecisionFacts> {
   const resourceArn = plan?.resourceArn ?? finding.resourceArn;
   const window = deps.config.circuitBreaker.windowMinutes * 60_000;
   const counted = await deps.ledger.countRecentActions(resourceArn, new Date(now.getTime() - window));
   // An unfinished record of this very finding is already counted: resuming it is not a new action.
-  const recentActions = earlier === undefined ? counted : Math.max(0, counted - 1);
+  const recentActions = resuming ? Math.max(0, counted - 1) : counted;
   const tags = await subjectTags(finding, deps.readers);
   const principalArn = principalArnOf(finding);
-  const base = decide(finding, deps.config, {
-    tags,
-    now,
-    recentActions,
-    ...(principalArn === undefined ? {} : { principalArn }),
-    ...(plan === undefined ? {} : { plan: { remediationId: plan.plan.remediationId, revertsChange: plan.revertsChange, ...(plan.widened === undefined ? {} : { widened: plan.widened }) } }),
-  });
-  const decision = plan === undefined && prepared.kind !== 'plan' && base.action !== 'ignore' ? { ...base, reason: `${base.reason}; ${prepared.reason}` } : base;
-  const remediationId = plan?.plan.remediationId ?? remediation?.id;
-  if (decision.action === 'ignore' || plan === undefined) {
-    return publish(finding, deps, { findingId: finding.id, decision, status: decision.action === 'ignore' ? 'ignored' : 'notified', actions: [], ...(remediationId === undefined ? {} : { remediationId }) }, actor);
+  return { tags, now, recentActions, ...(principalArn === undefined ? {} : { principalArn }) };
+}
+
+function decideWith(finding: Finding, config: WardenConfig, facts: DecisionFacts, plan: PreparedPlan | undefined, revertsChange = plan?.revertsChange): Decision {
+  if (plan === undefined) return decide(finding, config, facts);
+  const widened = plan.widened === undefined ? {} : { widened: plan.widened };
+  return decide(finding, config, { ...facts, plan: { remediationId: plan.plan.remediationId, revertsChange: revertsChange ?? false, ...widened } });
+}
+
+/**
+ * DESIGN.md §5, "principal still over-broad → quarantine": enforce was decided but the revert is
+ * withheld only because the change did not widen access — the principal was already over-broad
+ * by other means, so undoing this change would leave it so. The principal is quarantined instead
+ * (one quarantine per principal: its ledger key is the principal, so repeats are no-ops).
+ */
+async function quarantineInstead(finding: Finding, deps: RemediatorDeps, context: RemediationContext, facts: DecisionFacts, plan: PreparedPlan): Promise<{ decision: Decision } | { record: LedgerRecord } | undefined> {
+  if (!plan.revertsChange || plan.plan.remediationId === fallbackRemediation.id) return undefined;
+  if (finding.category === 'trust-policy' || !fallbackRemediation.appliesTo(finding)) return undefined;
+  if (decideWith(finding, deps.config, facts, plan, false).action !== 'enforce') return undefined;
+  const quarantine = await quarantinePrepared(finding, context);
+  if (quarantine.kind !== 'plan') {
+    // Already quarantined by a copy of this finding (or another finding of the event): no second alert.
+    const record = await quarantineOfEvent(finding, deps.ledger);
+    return record === undefined ? undefined : { record };
   }
-  if (decision.action === 'notify') return publish(finding, deps, notified(finding, decision, plan, deps), actor, plan);
-  return publish(finding, deps, await enforced(finding, decision, plan, deps), actor, plan);
+  const decision = decideWith(finding, deps.config, facts, quarantine);
+  if (decision.action !== 'enforce') return undefined;
+  const why = `${plan.plan.remediationId} withheld: the change did not widen access, the principal was already over-broad`;
+  return { decision: { ...decision, reason: `${decision.reason}; ${why}` } };
+}
+
+async function quarantinePrepared(finding: Finding, context: RemediationContext): Promise<Prepared> {
+  return fallbackRemediation.prepare(finding, context);
+}
+
+/**
+ * Enforces the plan re-prepared from state re-read just before executing: a concurrent finding
+ * (or delivery) that already fixed the resource leaves nothing to do — no record, no action.
+ */
+async function enforceFresh(finding: Finding, decision: Decision, deps: RemediatorDeps, actor: AlertActor | undefined, replan: () => Promise<Prepared>): Promise<FindingOutcome> {
+  const fresh = await replan();
+  if (fresh.kind === 'plan') return publish(finding, deps, await enforced(finding, decision, fresh, deps), actor, fresh);
+  const quarantined = await quarantineOfEvent(finding, deps.ledger);
+  if (quarantined !== undefined) return recorded(finding, quarantined, deps);
+  const reason = `enforce withheld: no remediation plan; ${fresh.reason}`;
+  return withoutPlan(finding, deps, { action: 'notify', reason }, undefined, actor);
+}
+
+/**
+ * No plan: the state is already fixed (or cannot be). Before alerting "nothing to do", the ledger
+ * is read again: a copy of this finding that finished (or is finishing) meanwhile owns the alert.
+ */
+async function withoutPlan(finding: Finding, deps: RemediatorDeps, decision: Decision, remediationId: string | undefined, actor: AlertActor | undefined): Promise<FindingOutcome> {
+  const own = await deps.ledger.get(undoIdFor(finding.eventId, finding.id));
+  if (own !== undefined && SETTLED.includes(own.status)) return recorded(finding, own, deps);
+  // An unfinished record: resume its own plan (the executor refuses while another run holds it).
+  if (own !== undefined) return publish(finding, deps, await resumed(finding, own, deps), actor);
+  return publish(finding, deps, { findingId: finding.id, decision, status: 'notified', actions: [], ...(remediationId === undefined ? {} : { remediationId }) }, actor);
+}
+
+async function resumed(finding: Finding, record: LedgerRecord, deps: RemediatorDeps): Promise<FindingOutcome> {
+  const request = { plan: record.plan, eventId: record.eventId, correlationId: record.correlationId, resourceArn: record.resourceArn, priorState: record.priorState };
+  const result = await deps.executor.execute(request);
+  const decision: Decision = { action: 'enforce', reason: `resumed ${record.remediationId}; ${result.reason ?? result.status}` };
+  return {
+    findingId: finding.id,
+    decision,
+    remediationId: record.remediationId,
+    status: result.alreadySettled === true ? 'already-recorded' : result.status,
+    actions: result.actions,
+    undoId: result.undoId,
+    ...(deps.location === undefined ? {} : { undoCommand: undoCommand(result.undoId, deps.location) }),
+  };
 }
 
 async function prepare(finding: Finding, context: RemediationContext, registry: readonly Remediation[]): Promise<{ remediation?: Remediation; prepared: Prepared }> {
@@ -116,7 +200,9 @@ async function enforced(finding: Finding, decision: Decision, plan: PreparedPlan
   // A quarantine's record is keyed on the principal: another finding of the event may have settled it.
   const existing = await deps.ledger.get(undoIdFor(finding.eventId, plan.plan.findingId));
   const result = await deps.executor.execute({ plan: plan.plan, eventId: finding.eventId, correlationId: finding.correlationId, resourceArn: plan.resourceArn, priorState: plan.priorState });
-  const status: FindingStatus = existing !== undefined && SETTLED.includes(existing.status) ? 'already-recorded' : result.status;
+  // Settled by another delivery (between our reads and the executor's conditional put): no second report.
+  const settled = result.alreadySettled === true || (existing !== undefined && SETTLED.includes(existing.status));
+  const status: FindingStatus = settled ? 'already-recorded' : result.status;
   return {
     findingId: finding.id,
     decision: result.reason === undefined ? decision : { ...decision, reason: `${decision.reason}; ${result.reason}` },

@@ -222,7 +222,7 @@ describe('Executor with the AWS writer (moto)', () => {
     expect(await read()).toBe(canonicalDocument(bad));
   });
 
-  it('reports a failed step (policy gone) without throwing, and resumes after it is fixed', async () => {
+  it('treats a step whose target is gone as done once the re-read shows its effect (policy gone: not attached)', async () => {
     const missing = `arn:aws:iam::${ACCOUNT}:policy/attached-later`;
     const plan: Plan = {
       remediationId: 'iam-detach',
@@ -239,13 +239,15 @@ describe('Executor with the AWS writer (moto)', () => {
     let now = new Date('2026-06-15T12:00:00Z');
     const executor = new Executor({ ledger: new FileLedger(join(dir, 'ledger.jsonl')), runner, verifier, now: () => now });
     const request = { plan, eventId: 'event-d', correlationId: 'c', resourceArn: `arn:aws:iam::${ACCOUNT}:role/app`, priorState: {} };
-    const failed = await executor.execute(request);
-    expect(failed.status).toBe('failed');
-    expect(failed.actions[0]).toMatchObject({ status: 'failed', reason: 'ResourceGoneError: iam:DetachRolePolicy failed: NoSuchEntity (HTTP 404)' });
+    // A 404 from a concurrent remover: the detach's effect (not attached) holds, so it is done, and verified.
+    const done = await executor.execute(request);
+    expect(done).toMatchObject({ status: 'applied', reason: 'applied and verified' });
+    expect(done.actions[0]).toMatchObject({ status: 'applied', reason: 'target already gone: found in effect' });
+    // The record is settled: a later delivery of the same event does not act again.
     await iam.send(new CreatePolicyCommand({ PolicyName: 'attached-later', PolicyDocument: json(allow('s3:GetObject')) }));
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'app', PolicyArn: missing }));
     now = new Date('2026-06-15T12:10:00Z');
-    const resumed = await executor.execute(request);
-    expect(resumed).toMatchObject({ status: 'applied', resumed: true });
+    const again = await executor.execute(request);
+    expect(again).toMatchObject({ status: 'applied', resumed: true, alreadySettled: true });
   });
 });

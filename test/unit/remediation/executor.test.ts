@@ -188,10 +188,36 @@ describe('Executor.execute', () => {
 
   it('reports any other non-retryable error the same way', async () => {
     const { runner, executor } = setup();
-    runner.failNext({ action: 'iam:DetachRolePolicy', params: {} }, new ResourceGoneError('iam:DetachRolePolicy failed: NoSuchEntity'));
+    runner.failNext({ action: 'iam:DetachRolePolicy', params: {} }, new InvalidInputError('iam:DetachRolePolicy failed: ValidationError'));
     const result = await executor.execute(request);
     expect(result.status).toBe('failed');
     expect(runner.calls).toEqual(['iam:DetachRolePolicy']);
+  });
+
+  it('treats a forward step whose target is already gone as done when the re-read shows its effect', async () => {
+    const { ledger, runner, executor } = setup();
+    runner.failNext({ action: 'iam:DetachRolePolicy', params: {} }, new ResourceGoneError('iam:DetachRolePolicy failed: NoSuchEntity'));
+    const result = await executor.execute(request);
+    expect(result.status).toBe('applied');
+    expect(result.actions[0]).toMatchObject({ step: 'detach-policy', status: 'applied', reason: 'target already gone: found in effect' });
+    expect((await ledger.get(UNDO_ID))?.steps.map((s) => s.status)).toEqual(['applied', 'applied', 'applied']);
+  });
+
+  it('still fails a gone target whose effect the re-read does not show', async () => {
+    const { runner, verifier, executor } = setup();
+    runner.failNext({ action: 'iam:DetachRolePolicy', params: {} }, new ResourceGoneError('iam:DetachRolePolicy failed: NoSuchEntity'));
+    verifier.answers.set('iam:DetachRolePolicy', { state: 'differs', detail: 'still attached' });
+    const result = await executor.execute(request);
+    expect(result.status).toBe('failed');
+    expect(result.reason).toMatch(/ResourceGoneError/);
+  });
+
+  it('says when the record was already settled by another run (nothing run now)', async () => {
+    const { runner, executor } = setup();
+    expect((await executor.execute(request)).alreadySettled).toBeUndefined();
+    const again = await executor.execute(request);
+    expect(again.alreadySettled).toBe(true);
+    expect(runner.calls.filter((c) => c === 'iam:DetachRolePolicy')).toHaveLength(1);
   });
 
   it('retries throttling with backoff and succeeds', async () => {

@@ -1,11 +1,11 @@
 import { parseConfig, type WardenConfig } from '../../../domain/config';
-import { ThrottledError } from '../../../domain/errors';
+import { isRetryable, ThrottledError } from '../../../domain/errors';
 import type { Finding } from '../../../domain/findings';
 import type { AlertMessage } from '../../../domain/notifications/alert-message';
 import type { AlertPublisher, IamReader, ManagedPolicyState, RoleState, StateVerifier, StepRunner, Verification } from '../../../domain/ports';
 import { Executor } from '../../../domain/remediation/executor';
 import type { StepCall } from '../../../domain/remediation/plan';
-import { remediateFinding, type RemediatorDeps } from '../../../domain/remediation/remediate-finding';
+import { remediateFinding, type FindingOutcome, type RemediatorDeps } from '../../../domain/remediation/remediate-finding';
 import { MemoryLedger } from './memory-ledger';
 
 const ACCOUNT = '123456789012';
@@ -170,6 +170,57 @@ describe('remediateFinding', () => {
     const retry = await remediateFinding(attachFinding(), deps);
     expect(retry.status).toBe('applied');
     expect(iam.attached).toEqual([]);
+  });
+
+  it('a copy that finds the state already fixed by its own finished record reports it, without a "nothing to do" alert', async () => {
+    const { deps, iam, alerts } = setup(parseConfig({ mode: 'enforce' }));
+    // Two copies at once: both read the ledger before either records; one acts, the other sees the fix.
+    // A copy refused while the other holds the record is redelivered, as EventBridge does.
+    const deliver = async (): Promise<FindingOutcome> => {
+      for (;;) {
+        try {
+          return await remediateFinding(attachFinding(), deps);
+        } catch (error) {
+          if (!isRetryable(error)) throw error;
+        }
+      }
+    };
+    const [first, second] = await Promise.all([deliver(), deliver()]);
+    const statuses = [first.status, second.status].sort();
+    expect(statuses).toEqual(['already-recorded', 'applied']);
+    expect(iam.calls).toHaveLength(1);
+    expect(alerts.messages).toHaveLength(1);
+  });
+
+  it('a copy that reaches the executor after another copy settled the record reports already-recorded', async () => {
+    const { deps, iam, alerts } = setup(parseConfig({ mode: 'enforce' }));
+    const first = await remediateFinding(attachFinding(), deps);
+    // The state looks unfixed to the late copy (e.g. a stale read): the executor finds the settled record.
+    iam.attached = [ADMIN_POLICY];
+    const late = await remediateFinding(attachFinding(), { ...deps, ledger: Object.assign(Object.create(deps.ledger) as typeof deps.ledger, { get: () => Promise.resolve(undefined) }) });
+    expect(late).toMatchObject({ status: 'already-recorded', undoId: first.undoId });
+    expect(iam.calls).toHaveLength(1);
+    expect(alerts.messages).toHaveLength(1);
+  });
+
+  it('quarantines a principal whose revert is withheld because it was already over-broad (DESIGN.md §5), once', async () => {
+    const { deps, iam, ledger, alerts } = setup(parseConfig({ mode: 'enforce' }));
+    const first = await remediateFinding(attachFinding({ widened: false }), deps);
+    expect(first).toMatchObject({ status: 'applied', remediationId: 'quarantine-principal' });
+    expect(first.decision.reason).toMatch(/detach-policy withheld: the change did not widen access/);
+    const quarantine = `arn:aws:iam::${ACCOUNT}:policy/warden/warden-quarantine-role-app`;
+    expect(iam.attached).toEqual([ADMIN_POLICY, quarantine]);
+    const again = await remediateFinding(attachFinding({ widened: false }), deps);
+    expect(again.status).toBe('already-recorded');
+    expect(alerts.messages).toHaveLength(1);
+    expect(ledger.records.size).toBe(1);
+  });
+
+  it('notify mode still only reports a revert withheld for not widening access', async () => {
+    const { deps, iam } = setup(parseConfig({ mode: 'notify' }));
+    const outcome = await remediateFinding(attachFinding({ widened: false }), deps);
+    expect(outcome).toMatchObject({ status: 'notified', remediationId: 'detach-policy' });
+    expect(iam.calls).toEqual([]);
   });
 
   it('mode off ignores the finding silently', async () => {
