@@ -7,8 +7,8 @@
  * failures redelivered as EventBridge would. The account state, the ledger records and the alerts
  * of both namespaces must be the same once names are mapped, and must match an explicit model.
  */
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   AttachRolePolicyCommand,
@@ -36,7 +36,7 @@ import { detectLambdaDeps } from '../../../infra/deps/detect-lambda';
 import { remediateDeps } from '../../../infra/deps/remediate';
 import { createDetectorHandler } from '../../../infra/runtime/detector-handler';
 import { createSecret, EMPTY_ZIP, emulateListFunctionUrlConfigs, findingQueue, functionRole, lambdaEvent } from '../detectors/lambda-fixtures';
-import { createLedgerTable } from '../ledger-table';
+import { createLedgerTable, serializeLedgerCalls } from '../ledger-table';
 import { resetMoto } from '../moto';
 import { cloudTrailEvent } from '../remediation/events';
 
@@ -87,27 +87,6 @@ async function drain(queueUrl: string): Promise<string[]> {
     await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle ?? '' })) }));
   }
   return bodies;
-}
-
-/**
- * Moto's TransactWriteItems deep-copies the table and, when the transaction is cancelled, puts the
- * copy back (moto/dynamodb/models, transact_write_items): on its threaded server that erases what
- * concurrent requests wrote meanwhile (a probe of 20 × 8 concurrent conditional puts left a
- * cancelled transaction's index item behind). Real DynamoDB transactions are atomic, so the
- * ledger's calls are made one at a time here; the IAM and Lambda calls, where the remediator's
- * own races live, stay concurrent. Returns the restore function.
- */
-function serializeLedgerCalls(): () => void {
-  let tail: Promise<unknown> = Promise.resolve();
-  const spies = [DynamoDBClient.prototype, DynamoDBDocumentClient.prototype].map((prototype) => {
-    const original = prototype.send as (...args: unknown[]) => Promise<unknown>;
-    return jest.spyOn(prototype as { send: (...args: unknown[]) => Promise<unknown> }, 'send').mockImplementation(function (this: unknown, ...args: unknown[]) {
-      const call = tail.then(() => original.apply(this, args));
-      tail = call.catch(() => undefined);
-      return call;
-    });
-  });
-  return () => spies.forEach((spy) => spy.mockRestore());
 }
 
 let restoreLedgerCalls: () => void = () => undefined;

@@ -11,7 +11,7 @@ import { createRemediateHandler } from '../../../handlers/remediate';
 import { createAwsClients } from '../../../infra/aws/clients';
 import { remediateDeps } from '../../../infra/deps/remediate';
 import { DynamoDbLedger } from '../../../infra/ledger/dynamodb-ledger';
-import { createLedgerTable } from '../ledger-table';
+import { createLedgerTable, serializeLedgerCalls } from '../ledger-table';
 import { resetMoto } from '../moto';
 
 const ACCOUNT = '123456789012';
@@ -23,7 +23,11 @@ const sqs = new SQSClient({});
 let env: NodeJS.ProcessEnv;
 let queueUrl = '';
 
+let restoreLedgerCalls: () => void = () => undefined;
+
 beforeAll(async () => {
+  // Moto's cancelled transactions can erase concurrent writes (see serializeLedgerCalls).
+  restoreLedgerCalls = serializeLedgerCalls();
   await resetMoto();
   await createLedgerTable(clients.dynamodb(), 'warden-itest-ledger');
   const topicArn = (await clients.sns().send(new CreateTopicCommand({ Name: 'warden-itest-alerts' }))).TopicArn ?? '';
@@ -113,3 +117,5 @@ describe('remediate handler', () => {
     await expect(handler({ 'detail-type': 'something else' })).resolves.toMatchObject({ status: 'dropped' });
   });
 });
+
+afterAll(() => restoreLedgerCalls());
