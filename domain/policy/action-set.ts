@@ -49,6 +49,15 @@ export function hasBit(bits: Uint32Array, index: number): boolean {
   return (((bits[index >>> 5] ?? 0) >>> (index & 31)) & 1) === 1;
 }
 
+/** True when every bit of `[start, end)` is set (whole words at a time where it can). */
+export function hasRange(bits: Uint32Array, start: number, end: number): boolean {
+  let i = start;
+  for (; i < end && (i & 31) !== 0; i++) if (!hasBit(bits, i)) return false;
+  for (; i + 32 <= end; i += 32) if (bits[i >>> 5] !== 0xffffffff) return false;
+  for (; i < end; i++) if (!hasBit(bits, i)) return false;
+  return true;
+}
+
 /** Sets bits `[start, end)`. */
 export function setRange(bits: Uint32Array, start: number, end: number): void {
   let i = start;

@@ -1,15 +1,17 @@
 import { expandActionPattern, statementActionSet } from './action-patterns';
-import { countBits, futureIncludes, intersect, isEmptySet, subtract, type ActionSet } from './action-set';
+import { containsBits, countBits, futureIncludes, hasBit, intersect, isEmptyBits, isEmptySet, subtract, wordCount, type ActionSet } from './action-set';
 import { catalogue } from './catalogue';
 import { assessGrantCondition, isAlwaysTrue, type ConditionAssessment } from './conditions';
-import { genericScopeOf, resourceSpecs, Scope, scopeLookup, specCovers, specsIntersect, type ResourceSpec } from './resource-scope';
+import { genericScopeOf, PLANE_COUNT, resourceSpecs, Scope, scopeLookup, scopeOf, specCovers, specsIntersect, TABLE_THRESHOLD, type ResourceSpec, type ScopePlanes } from './resource-scope';
 import type { PolicyDocument, Statement } from './types';
 
 /**
  * Effective permissions of a principal (DESIGN.md §3.1): every Allow statement of every policy,
  * one grant per resource pattern, minus the unconditional Denies whose resources cover it,
- * intersected with the permissions boundary when there is one. Per action, the broadest
- * {@link Scope} any grant reaches is kept in a byte array over the catalogue.
+ * intersected with the permissions boundary when there is one. The broadest {@link Scope} any
+ * grant reaches per action is kept as scope planes (see {@link ScopePlanes}): a principal holding
+ * `*` costs a few word-wide ORs, not a write per catalogue action, and an analysis allocates one
+ * small buffer instead of three arrays the size of the catalogue.
  */
 
 /** Where a policy comes from. */
@@ -45,12 +47,10 @@ export interface Grant {
 /** The effective permissions of a set of policies. */
 export interface EffectiveAccess {
   readonly grants: readonly Grant[];
-  /** Broadest scope per action index. */
-  readonly scope: Uint8Array;
-  /** Broadest scope per action over grants without a restricting condition. */
-  readonly strongScope: Uint8Array;
-  /** Index into `grants` of the grant that gives `scope`, -1 when none. */
-  readonly grantOf: Int32Array;
+  /** Broadest scope per action, as planes over the catalogue (see {@link scopeAt}). */
+  readonly reach: ScopePlanes;
+  /** The same over grants without a restricting condition. */
+  readonly strongReach: ScopePlanes;
 }
 
 /** Deny statements that apply to every request: no condition, or one that always holds. */
@@ -71,8 +71,11 @@ function wordSpan(bits: Uint32Array): readonly [number, number] {
 
 /** A reference to a statement of a policy. */
 export function refOf(policy: Pick<SourcedPolicy, 'name' | 'arn'> & { readonly source: StatementRef['source'] }, statement: Statement): StatementRef {
-  const ref: StatementRef = { policy: policy.name, source: policy.source, index: statement.index };
-  return { ...ref, ...(policy.arn ? { policyArn: policy.arn } : {}), ...(statement.sid ? { sid: statement.sid } : {}) };
+  // Assigned, not spread: this runs for every statement of every principal.
+  const ref: { -readonly [K in keyof StatementRef]: StatementRef[K] } = { policy: policy.name, source: policy.source, index: statement.index };
+  if (policy.arn) ref.policyArn = policy.arn;
+  if (statement.sid) ref.sid = statement.sid;
+  return ref;
 }
 
 /** What the engine derives from one decoded statement, computed once (documents are immutable values). */
@@ -146,7 +149,7 @@ function mayRemove(actions: ActionSet, deny: DenyRule): boolean {
 function applyDenies(grant: Grant, denies: readonly DenyRule[]): Grant {
   let actions = grant.actions;
   for (const deny of denies) {
-    if (mayRemove(actions, deny) && deny.resources.some((r) => specCovers(r, grant.resource))) actions = subtract(actions, deny.actions);
+    if (deny.resources.some((r) => specCovers(r, grant.resource)) && mayRemove(actions, deny)) actions = subtract(actions, deny.actions);
   }
   return actions === grant.actions ? grant : { ...grant, actions };
 }
@@ -180,40 +183,77 @@ function countOf(bits: Uint32Array): number {
   return count;
 }
 
-/** Raises action `i` to class `cls` when that is broader than what it has (first grant wins ties). */
-function raise(access: EffectiveAccess, i: number, cls: number, grantIndex: number, strong: boolean): void {
-  if (cls > (access.scope[i] ?? 0)) {
-    access.scope[i] = cls;
-    access.grantOf[i] = grantIndex;
-  }
-  if (strong && cls > (access.strongScope[i] ?? 0)) access.strongScope[i] = cls;
+/** The broadest class in `planes` of action `index` (the number of planes holding its bit). */
+export function scopeAt(planes: ScopePlanes, index: number): number {
+  let cls = 0;
+  while (cls < planes.length && hasBit(planes[cls] as Uint32Array, index)) cls++;
+  return cls;
 }
 
-/**
- * Folds one grant into the per-action arrays. Grants of `*` or `NotAction` hold most of the
- * catalogue, so the loop is kept monomorphic per lookup form and reads bit words as int32.
- */
-function record(access: EffectiveAccess, grant: Grant, grantIndex: number): void {
+/** `planes[0 .. cls)` |= `bits` over words `[lo, hi)`. */
+function raiseWords(planes: ScopePlanes, bits: Uint32Array, cls: number, lo: number, hi: number): void {
+  for (let c = 0; c < cls; c++) {
+    const plane = planes[c] as Uint32Array;
+    for (let w = lo; w < hi; w++) plane[w] = (plane[w] ?? 0) | (bits[w] ?? 0);
+  }
+}
+
+/** `planes[c]` |= `bits & table[c]` for every class: a spec whose class varies by action. */
+function raiseMasked(planes: ScopePlanes, bits: Uint32Array, table: ScopePlanes, lo: number, hi: number): void {
+  for (let c = 0; c < planes.length; c++) {
+    const plane = planes[c] as Uint32Array;
+    const mask = table[c] as Uint32Array;
+    for (let w = lo; w < hi; w++) plane[w] = (plane[w] ?? 0) | ((bits[w] ?? 0) & (mask[w] ?? 0));
+  }
+}
+
+/** Sets action `index` in planes `[0, cls)`. */
+function raiseOne(planes: ScopePlanes, index: number, cls: number): void {
+  const word = index >>> 5;
+  const bit = 1 << (index & 31);
+  for (let c = 0; c < cls; c++) {
+    const plane = planes[c] as Uint32Array;
+    plane[word] = (plane[word] ?? 0) | bit;
+  }
+}
+
+/** Folds one grant into the planes, in the cheapest form its resource spec allows. */
+function record(access: EffectiveAccess, grant: Grant): void {
   const strong = grant.condition.strength !== 'restricting';
   const bits = grant.actions.bits;
-  const lookup = scopeLookup(grant.resource, grant.resource.kind === 'any' ? 0 : countOf(bits));
-  for (let w = 0; w < bits.length; w++) {
-    let rest = (bits[w] ?? 0) | 0;
-    const base = w << 5;
-    if (typeof lookup === 'number') {
-      for (; rest !== 0; rest &= rest - 1) raise(access, base + 31 - Math.clz32(rest & -rest), lookup, grantIndex, strong);
-    } else if (typeof lookup === 'function') {
-      for (; rest !== 0; rest &= rest - 1) {
-        const i = base + 31 - Math.clz32(rest & -rest);
-        raise(access, i, lookup(i), grantIndex, strong);
-      }
-    } else {
-      for (; rest !== 0; rest &= rest - 1) {
-        const i = base + 31 - Math.clz32(rest & -rest);
-        raise(access, i, lookup[i] ?? 0, grantIndex, strong);
-      }
+  const [lo, hi] = wordSpan(bits);
+  // A span of few words holds few actions: no need to count them to pick the per-action form.
+  const span = (hi - lo) * 32;
+  const lookup = scopeLookup(grant.resource, grant.resource.kind === 'any' || span < TABLE_THRESHOLD ? span : countOf(bits));
+  if (typeof lookup === 'number') {
+    raiseWords(access.reach, bits, lookup, lo, hi);
+    if (strong) raiseWords(access.strongReach, bits, lookup, lo, hi);
+    return;
+  }
+  if (typeof lookup !== 'function') {
+    raiseMasked(access.reach, bits, lookup, lo, hi);
+    if (strong) raiseMasked(access.strongReach, bits, lookup, lo, hi);
+    return;
+  }
+  for (let w = lo; w < hi; w++) {
+    for (let rest = (bits[w] ?? 0) | 0; rest !== 0; rest &= rest - 1) {
+      const i = (w << 5) + 31 - Math.clz32(rest & -rest);
+      const cls = lookup(i);
+      raiseOne(access.reach, i, cls);
+      if (strong) raiseOne(access.strongReach, i, cls);
     }
   }
+}
+
+/** Two sets of planes over one buffer: one allocation per analysis. */
+function emptyPlanes(): { reach: ScopePlanes; strongReach: ScopePlanes } {
+  const words = wordCount();
+  const buffer = new Uint32Array(2 * PLANE_COUNT * words);
+  const plane = (k: number) => buffer.subarray(k * words, (k + 1) * words);
+  return {
+    reach: Array.from({ length: PLANE_COUNT }, (_, c) => plane(c)),
+    strongReach: Array.from({ length: PLANE_COUNT }, (_, c) => plane(PLANE_COUNT + c)),
+  };
 }
 
 /** Effective grants of identity policies, honouring Denies and an optional boundary. */
@@ -226,10 +266,19 @@ export function effectiveAccess(policies: readonly SourcedPolicy[], boundary?: P
     grants = applyBoundary(grants, limits);
   }
   grants = grants.filter((g) => !isEmptySet(g.actions));
-  const n = catalogue().names.length;
-  const access: EffectiveAccess = { grants, scope: new Uint8Array(n), strongScope: new Uint8Array(n), grantOf: new Int32Array(n).fill(-1) };
-  grants.forEach((grant, i) => record(access, grant, i));
+  const access: EffectiveAccess = { grants, ...emptyPlanes() };
+  for (const grant of grants) record(access, grant);
   return access;
+}
+
+/**
+ * The grant that gives action `index` its broadest scope (the first such grant, in policy order),
+ * or undefined when nothing grants it. Found on demand: evidence needs it for a few actions only.
+ */
+export function grantAt(access: EffectiveAccess, index: number): Grant | undefined {
+  const scope = scopeAt(access.reach, index);
+  if (scope === Scope.none) return undefined;
+  return access.grants.find((g) => hasBit(g.actions.bits, index) && scopeOf(g.resource, index) === scope);
 }
 
 /** Grants that may reach the action, known or not, with their scope, broadest first. */
@@ -245,10 +294,7 @@ export interface ActionReach {
  */
 export function reachOf(access: EffectiveAccess, action: string): ActionReach {
   const index = catalogue().byLower.get(action);
-  if (index !== undefined) {
-    const grantIndex = access.grantOf[index] ?? -1;
-    return { scope: access.scope[index] ?? 0, strongScope: access.strongScope[index] ?? 0, grant: access.grants[grantIndex] };
-  }
+  if (index !== undefined) return { scope: scopeAt(access.reach, index), strongScope: scopeAt(access.strongReach, index), grant: grantAt(access, index) };
   let best: ActionReach = { scope: Scope.none, strongScope: Scope.none };
   for (const grant of access.grants) {
     if (!futureIncludes(grant.actions.future, action)) continue;
@@ -259,30 +305,33 @@ export function reachOf(access: EffectiveAccess, action: string): ActionReach {
   return best;
 }
 
+/** The broadest class every action of `bits` reaches in `planes` (the weakest action's class). */
+function commonScope(planes: ScopePlanes, bits: Uint32Array): number {
+  let cls = 0;
+  while (cls < planes.length && containsBits(planes[cls] as Uint32Array, bits)) cls++;
+  return cls;
+}
+
+/** The first action of `bits` whose class is exactly `cls` (given that none is below it). */
+function firstAt(planes: ScopePlanes, bits: Uint32Array, cls: number): number {
+  const above = cls < planes.length ? planes[cls] : undefined;
+  for (let w = 0; w < bits.length; w++) {
+    const word = (bits[w] ?? 0) & ~(above?.[w] ?? 0);
+    if (word !== 0) return (w << 5) + 31 - Math.clz32(word & -word);
+  }
+  return -1;
+}
+
 /**
  * The reach of an action or pattern (`iam:put*`): for a pattern, the weakest reach over the
- * catalogue actions it matches (all of them must be granted).
+ * catalogue actions it matches (all of them must be granted), with the grant of the first
+ * action that is that weak.
  */
 export function reachOfPattern(access: EffectiveAccess, pattern: string): ActionReach {
   if (!pattern.includes('*') && !pattern.includes('?')) return reachOf(access, pattern);
   const bits = expandActionPattern(pattern).bits;
-  let scope = Number.POSITIVE_INFINITY;
-  let strongScope = Number.POSITIVE_INFINITY;
-  let weakest = -1;
-  for (let w = 0; w < bits.length; w++) {
-    let rest = bits[w] ?? 0;
-    while (rest !== 0) {
-      const low = rest & -rest;
-      rest ^= low;
-      const i = w * 32 + 31 - Math.clz32(low);
-      const s = access.scope[i] ?? 0;
-      if (s < scope) {
-        scope = s;
-        weakest = i;
-      }
-      strongScope = Math.min(strongScope, access.strongScope[i] ?? 0);
-    }
-  }
-  if (weakest < 0) return { scope: Scope.none, strongScope: Scope.none };
-  return { scope, strongScope, grant: access.grants[access.grantOf[weakest] ?? -1] };
+  if (isEmptyBits(bits)) return { scope: Scope.none, strongScope: Scope.none };
+  const scope = commonScope(access.reach, bits);
+  const strongScope = commonScope(access.strongReach, bits);
+  return { scope, strongScope, grant: grantAt(access, firstAt(access.reach, bits, scope)) };
 }

@@ -16,14 +16,52 @@ const QUESTION = 63; // '?'
  * as "not covered" (fail closed).
  */
 export function globCovers(outer: string, inner: string): boolean {
+  if (outer === inner) return true;
+  const first = firstWildcard(outer);
+  if (first < 0) return false;
+  if (!literalEnds(outer, inner, first)) return false;
+  if (isMatchAll(outer)) return true;
+  return coversSymbolically(outer, inner);
+}
+
+/** Index of the first `*` or `?` of `pattern`, or -1. */
+function firstWildcard(pattern: string): number {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c === STAR || c === QUESTION) return i;
+  }
+  return -1;
+}
+
+/**
+ * Outer's literal head (before its first wildcard) and tail (after its last) must be inner's,
+ * character for character: only wildcards absorb anything. Most Deny/Allow resource pairs name
+ * different ARNs and are told apart here without the table below.
+ */
+function literalEnds(outer: string, inner: string, first: number): boolean {
+  if (inner.length < first) return false;
+  for (let i = 0; i < first; i++) if (outer.charCodeAt(i) !== inner.charCodeAt(i)) return false;
+  for (let o = outer.length - 1, i = inner.length - 1; o > first; o--, i--) {
+    const c = outer.charCodeAt(o);
+    if (c === STAR || c === QUESTION) break;
+    if (i < first || c !== inner.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Rows of the table below, reused across calls (the matcher calls nothing while it holds them). */
+let rows: [Uint8Array, Uint8Array] = [new Uint8Array(64), new Uint8Array(64)];
+
+function coversSymbolically(outer: string, inner: string): boolean {
   const n = outer.length;
   const m = inner.length;
+  if (rows[0].length < m + 1) rows = [new Uint8Array(2 * (m + 1)), new Uint8Array(2 * (m + 1))];
   // reach[j]: outer[0..i) can produce inner[0..j) symbolically. Two rows, swapped, not one per character.
-  let reach = new Uint8Array(m + 1);
-  let next = new Uint8Array(m + 1);
+  let [reach, next] = rows;
+  reach.fill(0, 0, m + 1);
   reach[0] = 1;
   for (let i = 0; i < n; i++) {
-    next.fill(0);
+    next.fill(0, 0, m + 1);
     const o = outer.charCodeAt(i);
     if (o === STAR) {
       let seen = 0;
@@ -79,7 +117,9 @@ function cell(a: string, b: string, i: number, j: number, row: Uint8Array, below
 
 /** True when the pattern matches every string (it consists of `*` only). */
 export function isMatchAll(pattern: string): boolean {
-  return /^\*+$/.test(pattern);
+  if (pattern.length === 0) return false;
+  for (let i = 0; i < pattern.length; i++) if (pattern.charCodeAt(i) !== STAR) return false;
+  return true;
 }
 
 /** True when the string contains an IAM wildcard. */

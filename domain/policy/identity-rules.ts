@@ -7,13 +7,13 @@ import {
   SECRET_READ_ACTIONS,
   SELF_ESCALATION_ACTIONS,
 } from './action-lists';
-import { hasBit } from './action-set';
+import { containsBits, fullBits, hasBit, hasRange, setBit } from './action-set';
 import { catalogue } from './catalogue';
 import { ACCESS_LEVELS } from './catalogue-codec';
-import { reachOf, reachOfPattern, type EffectiveAccess, type Grant, type StatementRef } from './effective';
+import { grantAt, reachOf, reachOfPattern, scopeAt, type EffectiveAccess, type Grant, type StatementRef } from './effective';
 import { actionEvidence, displayAction, EVIDENCE_CAP, issue, lower, POLICY_RULES, statementEvidence, type PolicyIssue, type PolicyRule } from './issues';
 import { PRIVESC_COMBINATIONS, type PrivescCombination } from './privesc';
-import { Scope, scopeOf, specMatchesArn, specText } from './resource-scope';
+import { Scope, scopeOf, specMatchesArn, specText, type ScopePlanes } from './resource-scope';
 
 /**
  * Over-breadth rules on effective identity permissions (DESIGN.md §3.1 categories 1–5). When a
@@ -30,32 +30,32 @@ export interface IdentityContext {
   readonly hasBoundary: boolean;
 }
 
-let wildcardOnlyMask: Uint8Array | undefined;
+let wildcardOnlyMask: Uint32Array | undefined;
 
-/** 1 for actions without resource types (they need `*`), per action index. */
-function wildcardOnly(): Uint8Array {
+/** The actions without resource types (they need `*`), as a bitset. */
+function wildcardOnly(): Uint32Array {
   if (!wildcardOnlyMask) {
     const t = catalogue();
-    wildcardOnlyMask = new Uint8Array(t.names.length);
-    for (let i = 0; i < t.names.length; i++) wildcardOnlyMask[i] = t.typeStart[i] === t.typeStart[i + 1] ? 1 : 0;
+    const mask = new Uint32Array(Math.ceil(t.names.length / 32));
+    for (let i = 0; i < t.names.length; i++) if (t.typeStart[i] === t.typeStart[i + 1]) setBit(mask, i);
+    wildcardOnlyMask = mask;
   }
   return wildcardOnlyMask;
 }
 
-/** True when `scope` reaches every resource of every action. */
-function coversEverything(scope: Uint8Array): boolean {
-  const mask = wildcardOnly();
-  // Locals, not Scope.* in the loop: one property read per catalogue action adds up.
-  const all: number = Scope.all;
-  const service: number = Scope.service;
-  for (let i = 0; i < scope.length; i++) {
-    if ((scope[i] ?? 0) < (mask[i] ? all : service)) return false;
-  }
-  return true;
+let everyAction: Uint32Array | undefined;
+
+/**
+ * True when the planes reach every resource of every action: every action at `service` scope
+ * or broader, and those without resource types (which only `*` grants) at `all`.
+ */
+function coversEverything(planes: ScopePlanes): boolean {
+  everyAction ??= fullBits();
+  return containsBits(planes[Scope.service - 1] as Uint32Array, everyAction) && containsBits(planes[Scope.all - 1] as Uint32Array, wildcardOnly());
 }
 
-function grantRefs(access: EffectiveAccess, indexes: readonly number[]): StatementRef[] {
-  return statementEvidence(indexes.map((i) => access.grants[access.grantOf[i] ?? -1]?.ref));
+function grantRefs(grants: readonly (Grant | undefined)[]): StatementRef[] {
+  return statementEvidence(grants.map((g) => g?.ref));
 }
 
 /** The conditions of the grants involved, so a reader sees which one failed (or managed) to restrict. */
@@ -74,8 +74,8 @@ function conditionEvidence(grants: readonly (Grant | undefined)[]): Record<strin
 }
 
 function adminAll(access: EffectiveAccess): PolicyIssue | undefined {
-  if (!coversEverything(access.scope)) return undefined;
-  const strong = coversEverything(access.strongScope);
+  if (!coversEverything(access.reach)) return undefined;
+  const strong = coversEverything(access.strongReach);
   const star = access.grants.filter((g) => g.resource.kind === 'any');
   return issue(POLICY_RULES.adminEquivalent, {
     severity: strong ? 'critical' : 'high',
@@ -157,7 +157,26 @@ interface MatchedPath {
   readonly strong: boolean;
 }
 
+/** Catalogue index and threshold of each literal action of a combination, looked up once. */
+const literalSteps = new Map<PrivescCombination, readonly (readonly [number, number])[]>();
+
+function literalStepsOf(combination: PrivescCombination): readonly (readonly [number, number])[] {
+  let steps = literalSteps.get(combination);
+  if (!steps) {
+    const byLower = catalogue().byLower;
+    steps = combination.actions.flatMap((a) => {
+      const index = byLower.get(a);
+      return index === undefined ? [] : [[index, thresholdFor(combination, a)] as const];
+    });
+    literalSteps.set(combination, steps);
+  }
+  return steps;
+}
+
 function matchPath(access: EffectiveAccess, combination: PrivescCombination): MatchedPath | undefined {
+  // Most principals miss most paths on a catalogue action: a bit test each, before the patterns
+  // and uncatalogued actions (which scan the grants) and before any evidence is gathered.
+  for (const [index, needed] of literalStepsOf(combination)) if (!hasBit(access.reach[needed - 1] as Uint32Array, index)) return undefined;
   const grants: (Grant | undefined)[] = [];
   let strong = true;
   for (const action of combination.actions) {
@@ -235,9 +254,9 @@ function broadIndexes(access: EffectiveAccess, indexes: Iterable<number>, thresh
   const hits: number[] = [];
   let strong = false;
   for (const i of indexes) {
-    if ((access.scope[i] ?? 0) < threshold) continue;
+    if (scopeAt(access.reach, i) < threshold) continue;
     hits.push(i);
-    if ((access.strongScope[i] ?? 0) >= threshold) strong = true;
+    if (scopeAt(access.strongReach, i) >= threshold) strong = true;
   }
   return { hits, strong };
 }
@@ -258,10 +277,11 @@ function indexesOf(actions: readonly string[]): number[] {
 function listRule(access: EffectiveAccess, r: PolicyRule, indexes: readonly number[], text: { why: string; fix: string }, severity = r.severity): PolicyIssue | undefined {
   const { hits, strong } = broadIndexes(access, indexes, Scope.account);
   if (hits.length === 0) return undefined;
+  const grants = hits.map((i) => grantAt(access, i));
   return issue(r, {
     severity: strong ? severity : lower(severity),
     ...text,
-    evidence: { ...actionEvidence(hits), statements: grantRefs(access, hits), ...conditionEvidence(hits.map((i) => access.grants[access.grantOf[i] ?? -1])) },
+    evidence: { ...actionEvidence(hits), statements: grantRefs(grants), ...conditionEvidence(grants) },
   });
 }
 
@@ -314,24 +334,20 @@ function defenseEvasion(access: EffectiveAccess): PolicyIssue | undefined {
   });
 }
 
-/** True when every action in `[start, end)` reaches at least `threshold` in `scope`. */
-function rangeReaches(scope: Uint8Array, start: number, end: number, threshold: number): boolean {
-  for (let i = start; i < end; i++) if ((scope[i] ?? 0) < threshold) return false;
-  return true;
-}
-
 function serviceWildcards(access: EffectiveAccess): PolicyIssue | undefined {
   const t = catalogue();
   const full: string[] = [];
   let strongAny = false;
   const refs: (StatementRef | undefined)[] = [];
+  const accountReach = access.reach[Scope.account - 1] as Uint32Array;
+  const strongAccountReach = access.strongReach[Scope.account - 1] as Uint32Array;
   t.prefixes.forEach((prefix, s) => {
     const start = t.serviceStart[s] ?? 0;
     const end = t.serviceStart[s + 1] ?? start;
-    if (end === start || !rangeReaches(access.scope, start, end, Scope.account)) return;
+    if (end === start || !hasRange(accountReach, start, end)) return;
     full.push(prefix);
-    if (rangeReaches(access.strongScope, start, end, Scope.account)) strongAny = true;
-    refs.push(access.grants[access.grantOf[start] ?? -1]?.ref);
+    if (hasRange(strongAccountReach, start, end)) strongAny = true;
+    refs.push(grantAt(access, start)?.ref);
   });
   if (full.length === 0) return undefined;
   return issue(POLICY_RULES.serviceWildcard, {

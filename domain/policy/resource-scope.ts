@@ -214,34 +214,53 @@ export function scopeOf(spec: ResourceSpec, actionIndex: number): number {
   return classOf(infoOf(spec), actionIndex, catalogue());
 }
 
-/** Per-action classes of an info, for grants of most of the catalogue (`*`, `NotAction`). */
-const actionTables = new Map<PatternInfo, Uint8Array>();
-/** 22 KB each: enough for the patterns a run keeps meeting, bounded whatever the input. */
+/**
+ * Scope planes: `planes[c - 1]` is the bitset of the catalogue actions a spec (or a principal's
+ * grants) reaches at class `c` or broader, for `c` from {@link Scope.specific} to {@link Scope.all}.
+ * The broadest class per action is the number of planes that hold its bit, so "broadest over
+ * grants" is an OR of planes: whole words at a time instead of one byte per action.
+ */
+export type ScopePlanes = readonly Uint32Array[];
+
+/** Number of scope planes: one per class above {@link Scope.none}. */
+export const PLANE_COUNT: number = Scope.all;
+
+/** Scope planes of an info, for grants of most of the catalogue (`*`, `NotAction`). */
+const planeTables = new Map<PatternInfo, ScopePlanes>();
+/** 14 KB each: enough for the patterns a run keeps meeting, bounded whatever the input. */
 const TABLE_LIMIT = 256;
 /** From this many actions, one pass over the whole catalogue beats per-action lookups. */
-const TABLE_THRESHOLD = 4_096;
+export const TABLE_THRESHOLD = 4_096;
 
-function actionTable(info: PatternInfo, t: CatalogueTables): Uint8Array {
-  let table = actionTables.get(info);
-  if (!table) {
-    table = new Uint8Array(t.names.length);
-    for (let i = 0; i < table.length; i++) table[i] = classOf(info, i, t);
-    if (actionTables.size >= TABLE_LIMIT) actionTables.clear();
-    actionTables.set(info, table);
+function planeTable(info: PatternInfo, t: CatalogueTables): ScopePlanes {
+  let planes = planeTables.get(info);
+  if (!planes) {
+    const words = Math.ceil(t.names.length / 32);
+    const built = Array.from({ length: PLANE_COUNT }, () => new Uint32Array(words));
+    for (let i = 0; i < t.names.length; i++) {
+      const cls = classOf(info, i, t);
+      for (let c = 0; c < cls; c++) {
+        const plane = built[c] as Uint32Array;
+        plane[i >>> 5] = (plane[i >>> 5] ?? 0) | (1 << (i & 31));
+      }
+    }
+    if (planeTables.size >= TABLE_LIMIT) planeTables.clear();
+    planes = built;
+    planeTables.set(info, planes);
   }
-  return table;
+  return planes;
 }
 
 /**
  * {@link scopeOf} for one spec over `actionCount` actions, in the cheapest form for a hot loop:
- * a constant for `*`, a per-action table when the actions are most of the catalogue, else a
- * function with the spec's precomputed data already looked up.
+ * a constant for `*`, scope planes when the actions are most of the catalogue, else a function
+ * with the spec's precomputed data already looked up.
  */
-export function scopeLookup(spec: ResourceSpec, actionCount: number): number | Uint8Array | ((actionIndex: number) => number) {
+export function scopeLookup(spec: ResourceSpec, actionCount: number): number | ScopePlanes | ((actionIndex: number) => number) {
   if (spec.kind === 'any') return Scope.all;
   const info = infoOf(spec);
   const t = catalogue();
-  if (actionCount >= TABLE_THRESHOLD) return actionTable(info, t);
+  if (actionCount >= TABLE_THRESHOLD) return planeTable(info, t);
   return (actionIndex) => classOf(info, actionIndex, t);
 }
 

@@ -50,4 +50,16 @@ describe('globCovers / globsIntersect', () => {
       { numRuns: 400 },
     );
   });
+
+  // Coverage of a literal is matching: the literal head/tail shortcut must not reject a match.
+  it('coverage of a literal agrees with matching it', () => {
+    const literal = fc.array(fc.constantFrom('a', 'b', ':', '/'), { maxLength: 10 }).map((c) => c.join(''));
+    const wide = fc.array(fc.constantFrom('a', 'b', ':', '/', '*', '?'), { maxLength: 10 }).map((c) => c.join(''));
+    fc.assert(
+      fc.property(wide, literal, (outer, inner) => {
+        expect(globCovers(outer, inner)).toBe(matchesWildcard(outer, inner));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
 });
