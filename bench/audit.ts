@@ -99,7 +99,7 @@ function writeFunctions(dir: string, random: Random): void {
 }
 
 /** Writes the generated account in the snapshot layout of DESIGN.md §7. */
-function writeSnapshot(dir: string): void {
+export function writeSnapshot(dir: string): void {
   const random = seededRandom(60_000);
   mkdirSync(join(dir, 'iam'), { recursive: true });
   writeFileSync(join(dir, 'account.json'), JSON.stringify({ accountId: ACCOUNT, partition: 'aws' }));

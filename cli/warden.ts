@@ -5,6 +5,7 @@ import { severities, type Severity } from '../domain/findings';
 import { configFromFile } from '../infra/config/config-file';
 import { cliFingerprintKey, stateReaders, type StateSourceSpec } from '../infra/deps/cli';
 import { runAudit } from './audit';
+import { isAuditShardWorker, runAuditShardWorker } from './parallel-audit';
 import { replayFormats } from './format';
 import { replay, type Output } from './replay';
 import { runScanTemplate } from './scan-template';
@@ -46,7 +47,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage 
 `;
 
 /** Runs the `warden` command and returns its exit code. Never throws. */
-export async function main(argv: readonly string[], out: Output, err: Output): Promise<number> {
+export async function main(argv: readonly string[], out: Output, err: Output, entry?: string): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
@@ -54,7 +55,7 @@ export async function main(argv: readonly string[], out: Output, err: Output): P
       return command === undefined ? 2 : 0;
     }
     if (command === 'replay') return await runReplay(rest, out);
-    if (command === 'audit') return await runAudit(rest, out, err);
+    if (command === 'audit') return await runAudit(rest, out, err, process.env, entry);
     if (command === 'snapshot') return await runSnapshot(rest, out, err);
     if (command === 'undo') return await runUndo(rest, out);
     if (command === 'scan-template') return await runScanTemplate(rest, out);
@@ -152,9 +153,14 @@ function oneOf<T extends string>(option: string, value: string, allowed: readonl
   throw new UsageError(`${option} must be one of ${allowed.join(', ')} (got "${value.slice(0, 40)}")`);
 }
 
-if (require.main === module) {
+if (require.main === module && isAuditShardWorker()) {
+  void runAuditShardWorker();
+} else if (require.main === module) {
   const stream = (target: NodeJS.WriteStream): Output => ({ write: (text) => void target.write(text), isTTY: target.isTTY === true });
-  void main(process.argv.slice(2), stream(process.stdout), stream(process.stderr)).then((code) => {
+  // This file is the entry: `warden audit` may start worker threads from it, once built to
+  // JavaScript (worker threads do not inherit tsx's loader when run from the TypeScript source).
+  const entry = __filename.endsWith('.js') ? __filename : undefined;
+  void main(process.argv.slice(2), stream(process.stdout), stream(process.stderr), entry).then((code) => {
     process.exitCode = code;
   });
 }

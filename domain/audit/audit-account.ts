@@ -37,24 +37,44 @@ export interface AuditSource {
 }
 
 /**
+ * One of `count` interleaved parts of an audit: the resources at positions `index`, `index +
+ * count`, … of the whole audit's order. Parts can run in parallel; taking one result from each in
+ * turn gives back the whole audit's order.
+ */
+export interface AuditShard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The whole audit as one shard. */
+export const WHOLE_AUDIT: AuditShard = { index: 0, count: 1 };
+
+/**
  * The whole-account audit, used by `warden audit` (snapshot or live) and the `sweep` Lambda: every
  * function of every region, then every role, user and group, through the same detectors as the
  * events. Yields one result per resource as it goes (constant memory on large accounts); a
- * resource that cannot be evaluated is an `error` result, never a thrown error.
+ * resource that cannot be evaluated is an `error` result, never a thrown error. With `shard`, only
+ * that part of the resources (see {@link AuditShard}); `progress` counts the part's resources.
  */
-export async function* auditAccount(source: AuditSource, progress: AuditProgress = () => undefined): AsyncGenerator<ResourceResult> {
+export async function* auditAccount(source: AuditSource, progress: AuditProgress = () => undefined, shard: AuditShard = WHOLE_AUDIT): AsyncGenerator<ResourceResult> {
+  if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new RangeError('audit shard: index must be an integer in [0, count)');
+  }
   const account = await source.inventory.readAccount();
   const functions: FunctionConfigurationState[] = [];
   for (const region of await source.inventory.listLambdaRegions()) functions.push(...(await source.inventory.listFunctions(region)));
   const principals = await principalsOf(source.inventory);
-  const total = functions.length + principals.length;
+  const mine = (position: number): boolean => position % shard.count === shard.index;
+  const ownFunctions = functions.filter((_, position) => mine(position));
+  const ownPrincipals = principals.filter((_, position) => mine(functions.length + position));
+  const total = ownFunctions.length + ownPrincipals.length;
   let done = 0;
   progress(done, total);
-  for (const fn of functions) {
+  for (const fn of ownFunctions) {
     yield await auditFunction(fn, account.accountId, source.readers);
     progress((done += 1), total);
   }
-  for (const principal of principals) {
+  for (const principal of ownPrincipals) {
     yield await auditPrincipal(principal.kind, principal.name, account, source.readers);
     progress((done += 1), total);
   }

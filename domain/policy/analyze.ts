@@ -1,4 +1,4 @@
-import { effectiveAccess, type EffectiveAccess, type PolicySourceKind } from './effective';
+import { effectiveAccess, scratchPlanes, type EffectiveAccess, type PolicySourceKind } from './effective';
 import { grammarIssues } from './grammar-rules';
 import { identityIssues } from './identity-rules';
 import type { PolicyIssue } from './issues';
@@ -51,7 +51,8 @@ export function principalAccess(principal: PrincipalPolicies): EffectiveAccess {
  * `AdministratorAccess` with a narrow document is clean.
  */
 export function analyzePrincipal(principal: PrincipalPolicies, options: AnalyzeOptions = {}): readonly PolicyIssue[] {
-  const access = principalAccess(principal);
+  // The access does not outlive this call (issues keep statement references, not planes).
+  const access = effectiveAccess(principal.policies, principal.boundary, scratchPlanes());
   const identity = identityIssues(access, {
     kind: principal.kind,
     arn: principal.arn,

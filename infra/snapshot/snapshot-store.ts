@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { InvalidInputError } from '../../domain/errors';
 import type {
@@ -178,9 +178,19 @@ export type AccountInfo = z.infer<typeof accountSchema>;
  */
 class SnapshotFiles {
   private readonly cache = new Map<string, Promise<unknown>>();
+  private readonly listings = new Map<string, Promise<ReadonlySet<string> | undefined>>();
   private directoryChecked?: Promise<void>;
 
-  constructor(readonly dir: string) {}
+  /**
+   * @param frozen nothing writes the snapshot while it is read (`warden audit`): a file absent from
+   *   its directory's listing is absent without trying to open it. An audit asks for several
+   *   optional files per function (versions, aliases, policy, URLs, tags, concurrency), most of
+   *   them missing; a failed open costs a system call and an exception each.
+   */
+  constructor(
+    readonly dir: string,
+    private readonly frozen = false,
+  ) {}
 
   /** Parsed and validated contents of `relative`, or undefined when the file does not exist. */
   async read<S extends z.ZodTypeAny>(relative: string, schema: S): Promise<z.output<S> | undefined> {
@@ -202,7 +212,23 @@ class SnapshotFiles {
 
   private async load(relative: string): Promise<unknown> {
     await (this.directoryChecked ??= checkDirectory(this.dir));
+    if (this.frozen && !(await this.listed(relative))) return undefined;
     return readJsonFile(join(this.dir, relative));
+  }
+
+  /** False only when the file's directory is known not to hold it; errors fall back to reading. */
+  private async listed(relative: string): Promise<boolean> {
+    const folder = dirname(relative);
+    let listing = this.listings.get(folder);
+    if (listing === undefined) {
+      listing = readdir(join(this.dir, folder)).then(
+        (names) => new Set(names),
+        (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? new Set<string>() : undefined),
+      );
+      this.listings.set(folder, listing);
+    }
+    const names = await listing;
+    return names === undefined || names.has(basename(relative));
   }
 }
 
@@ -457,15 +483,21 @@ export class SnapshotStore implements IamReader, LambdaReader, AccountInventory 
   private iamIndex?: Promise<IamIndex>;
   private readonly regionIndexes = new Map<string, Promise<RegionIndex>>();
 
-  /** Files are read lazily; a missing directory is reported by the first read. See {@link SnapshotStore.open}. */
-  constructor(readonly dir: string) {
-    this.files = new SnapshotFiles(dir);
+  /**
+   * Files are read lazily; a missing directory is reported by the first read. See {@link SnapshotStore.open}.
+   * @param options.frozen nothing writes the snapshot while this store reads it (see SnapshotFiles).
+   */
+  constructor(
+    readonly dir: string,
+    options: { readonly frozen?: boolean } = {},
+  ) {
+    this.files = new SnapshotFiles(dir, options.frozen ?? false);
   }
 
   /** Opens a snapshot, failing fast (InvalidInputError) when the directory does not exist. */
-  static async open(dir: string): Promise<SnapshotStore> {
+  static async open(dir: string, options: { readonly frozen?: boolean } = {}): Promise<SnapshotStore> {
     await checkDirectory(dir);
-    return new SnapshotStore(dir);
+    return new SnapshotStore(dir, options);
   }
 
   /** The snapshot's `account.json`. */
