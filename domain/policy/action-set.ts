@@ -74,10 +74,11 @@ export function fullBits(): Uint32Array {
   return bits;
 }
 
-/** Number of set bits. */
-export function countBits(bits: Uint32Array): number {
+/** Number of set bits (in words `[lo, hi)`, by default all). */
+export function countBits(bits: Uint32Array, lo = 0, hi = bits.length): number {
   let count = 0;
-  for (let word of bits) {
+  for (let w = lo; w < hi; w++) {
+    let word = bits[w] ?? 0;
     word -= (word >>> 1) & 0x55555555;
     word = (word & 0x33333333) + ((word >>> 2) & 0x33333333);
     count += (((word + (word >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;

@@ -1,5 +1,5 @@
 import { ACCESS_LEVELS, decodeServiceActions, type AccessLevel } from './catalogue-codec';
-import { IAM_DATA_UPDATED_AT, IAM_DATA_VERSION, SERVICES, SINGLE_CODES, WORDS } from './catalogue.generated';
+import { catalogueData, IAM_DATA_UPDATED_AT, IAM_DATA_VERSION, SINGLE_CODES } from './catalogue.generated';
 
 export type { AccessLevel } from './catalogue-codec';
 export { IAM_DATA_UPDATED_AT, IAM_DATA_VERSION } from './catalogue.generated';
@@ -67,12 +67,13 @@ function addService(builder: Builder, entry: readonly [string, string, string, s
 }
 
 function build(): CatalogueTables {
-  const words = WORDS.split(',');
+  const data = catalogueData();
+  const words = data.words.split(',');
   const builder: Builder = { names: [], lower: [], levels: [], serviceOf: [], serviceStart: [], typeStart: [], typeIndex: [], typeGlobs: [] };
-  SERVICES.forEach((entry, i) => addService(builder, entry, i, words));
+  data.services.forEach((entry, i) => addService(builder, entry, i, words));
   builder.serviceStart.push(builder.names.length);
   builder.typeStart.push(builder.typeIndex.length);
-  const prefixes = SERVICES.map(([prefix]) => prefix);
+  const prefixes = data.services.map(([prefix]) => prefix);
   return {
     names: builder.names,
     lower: builder.lower,

@@ -1,5 +1,5 @@
 import { expandActionPattern, statementActionSet } from './action-patterns';
-import { containsBits, countBits, futureIncludes, hasBit, intersect, isEmptyBits, isEmptySet, subtract, wordCount, type ActionSet } from './action-set';
+import { containsBits, countBits, futureIncludes, hasBit, intersect, isEmptyBits, isEmptySet, setBit, subtract, wordCount, type ActionSet } from './action-set';
 import { catalogue } from './catalogue';
 import { assessGrantCondition, isAlwaysTrue, type ConditionAssessment } from './conditions';
 import { genericScopeOf, PLANE_COUNT, resourceSpecs, Scope, scopeLookup, scopeOf, specCovers, specsIntersect, TABLE_THRESHOLD, type ResourceSpec, type ScopePlanes } from './resource-scope';
@@ -171,18 +171,6 @@ function applyBoundary(grants: readonly Grant[], boundary: readonly Grant[]): Gr
   return out;
 }
 
-/** Action counts per bitset: the grants of one statement (one per resource) share theirs. */
-const counts = new WeakMap<Uint32Array, number>();
-
-function countOf(bits: Uint32Array): number {
-  let count = counts.get(bits);
-  if (count === undefined) {
-    count = countBits(bits);
-    counts.set(bits, count);
-  }
-  return count;
-}
-
 /** The broadest class in `planes` of action `index` (the number of planes holding its bit). */
 export function scopeAt(planes: ScopePlanes, index: number): number {
   let cls = 0;
@@ -217,14 +205,19 @@ function raiseOne(planes: ScopePlanes, index: number, cls: number): void {
   }
 }
 
+/** The cheapest form of {@link scopeLookup} for a grant whose actions span words `[lo, hi)`. */
+function lookupFor(grant: Grant, bits: Uint32Array, lo: number, hi: number): ReturnType<typeof scopeLookup> {
+  // A span of few words holds few actions: no need to count them to pick the per-action form.
+  const span = (hi - lo) * 32;
+  return scopeLookup(grant.resource, grant.resource.kind === 'any' || span < TABLE_THRESHOLD ? span : countBits(bits, lo, hi));
+}
+
 /** Folds one grant into the planes, in the cheapest form its resource spec allows. */
 function record(access: EffectiveAccess, grant: Grant): void {
   const strong = grant.condition.strength !== 'restricting';
   const bits = grant.actions.bits;
   const [lo, hi] = wordSpan(bits);
-  // A span of few words holds few actions: no need to count them to pick the per-action form.
-  const span = (hi - lo) * 32;
-  const lookup = scopeLookup(grant.resource, grant.resource.kind === 'any' || span < TABLE_THRESHOLD ? span : countOf(bits));
+  const lookup = lookupFor(grant, bits, lo, hi);
   if (typeof lookup === 'number') {
     raiseWords(access.reach, bits, lookup, lo, hi);
     if (strong) raiseWords(access.strongReach, bits, lookup, lo, hi);
@@ -304,6 +297,58 @@ export function grantAt(access: EffectiveAccess, index: number): Grant | undefin
   const scope = scopeAt(access.reach, index);
   if (scope === Scope.none) return undefined;
   return access.grants.find((g) => hasBit(g.actions.bits, index) && scopeOf(g.resource, index) === scope);
+}
+
+/**
+ * The grants behind the broadest scope of each of `indexes` (see {@link grantAt}), each once, in
+ * the order of the first index they give. One pass over the grants with each grant's resource
+ * data looked up once: evidence for a rule may cover thousands of actions.
+ */
+export function grantsGiving(access: EffectiveAccess, indexes: readonly number[]): Grant[] {
+  // The actions still without their grant, as bits: each grant is tested word by word.
+  const pending = new Uint32Array(wordCount());
+  let left = 0;
+  for (const index of indexes) {
+    if (hasBit(pending, index) || scopeAt(access.reach, index) === Scope.none) continue;
+    setBit(pending, index);
+    left++;
+  }
+  const owners = new Map<number, Grant>();
+  for (const grant of access.grants) {
+    if (left === 0) break;
+    const bits = grant.actions.bits;
+    const [lo, hi] = wordSpan(bits);
+    const lookup = lookupFor(grant, bits, lo, hi);
+    for (let w = lo; w < hi; w++) {
+      let rest = (pending[w] ?? 0) & (bits[w] ?? 0);
+      // Constant and table forms compare classes a word at a time; the per-action form bit by bit.
+      if (typeof lookup !== 'function') rest &= sameClassWord(access.reach, lookup, w);
+      for (rest |= 0; rest !== 0; rest &= rest - 1) {
+        const low = rest & -rest;
+        const index = (w << 5) + 31 - Math.clz32(low);
+        if (typeof lookup === 'function' && lookup(index) !== scopeAt(access.reach, index)) continue;
+        owners.set(index, grant);
+        pending[w] = (pending[w] ?? 0) & ~low;
+        left--;
+      }
+    }
+  }
+  const ordered = new Set<Grant>();
+  for (const index of indexes) {
+    const owner = owners.get(index);
+    if (owner !== undefined) ordered.add(owner);
+  }
+  return [...ordered];
+}
+
+/** The word `w` of the actions whose class under `lookup` equals their class in `reach`. */
+function sameClassWord(reach: ScopePlanes, lookup: number | ScopePlanes, w: number): number {
+  let same = -1;
+  for (let c = 0; c < reach.length; c++) {
+    const granted = typeof lookup === 'number' ? (c < lookup ? -1 : 0) : (lookup[c]?.[w] ?? 0);
+    same &= ~(granted ^ (reach[c]?.[w] ?? 0));
+  }
+  return same;
 }
 
 /** Grants that may reach the action, known or not, with their scope, broadest first. */

@@ -10,7 +10,7 @@ import {
 import { containsBits, fullBits, hasBit, hasRange, setBit } from './action-set';
 import { catalogue } from './catalogue';
 import { ACCESS_LEVELS } from './catalogue-codec';
-import { grantAt, reachOf, reachOfPattern, scopeAt, type EffectiveAccess, type Grant, type StatementRef } from './effective';
+import { grantAt, grantsGiving, reachOf, reachOfPattern, scopeAt, type EffectiveAccess, type Grant, type StatementRef } from './effective';
 import { actionEvidence, displayAction, EVIDENCE_CAP, issue, lower, POLICY_RULES, statementEvidence, type PolicyIssue, type PolicyRule } from './issues';
 import { PRIVESC_COMBINATIONS, type PrivescCombination } from './privesc';
 import { Scope, scopeOf, specMatchesArn, specText, type ScopePlanes } from './resource-scope';
@@ -277,7 +277,7 @@ function indexesOf(actions: readonly string[]): number[] {
 function listRule(access: EffectiveAccess, r: PolicyRule, indexes: readonly number[], text: { why: string; fix: string }, severity = r.severity): PolicyIssue | undefined {
   const { hits, strong } = broadIndexes(access, indexes, Scope.account);
   if (hits.length === 0) return undefined;
-  const grants = hits.map((i) => grantAt(access, i));
+  const grants = grantsGiving(access, hits);
   return issue(r, {
     severity: strong ? severity : lower(severity),
     ...text,
