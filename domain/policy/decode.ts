@@ -65,17 +65,15 @@ function decodeVersion(raw: unknown): PolicyVersion {
   throw new InvalidPolicyError('Version must be "2012-10-17" or "2008-10-17"');
 }
 
-function stringList(raw: unknown, where: string): string[] {
+function stringList(raw: unknown, where: string, field?: string): string[] {
   const list = Array.isArray(raw) ? (raw as unknown[]) : [raw];
-  if (list.length === 0) throw new InvalidPolicyError(`${where} must not be empty`);
-  return list.map((value) => {
-    if (typeof value !== 'string' || value.length === 0) throw new InvalidPolicyError(`${where} must be a string or an array of strings`);
-    return value;
-  });
-}
-
-function optionalList(raw: unknown, where: string): string[] | undefined {
-  return raw === undefined ? undefined : stringList(raw, where);
+  const name = (): string => (field === undefined ? where : `${where}.${field}`);
+  if (list.length === 0) throw new InvalidPolicyError(`${name()} must not be empty`);
+  for (const value of list) {
+    if (typeof value !== 'string' || value.length === 0) throw new InvalidPolicyError(`${name()} must be a string or an array of strings`);
+  }
+  // A copy: the caller's array (a decoded JSON value) is not the statement's.
+  return Array.isArray(raw) ? [...(list as string[])] : (list as string[]);
 }
 
 function decodePrincipal(raw: unknown, where: string): PrincipalSpec | '*' | undefined {
@@ -123,24 +121,20 @@ function decodeStatement(raw: unknown, index: number): Statement {
   const where = `Statement[${index}]`;
   if (!isPlainObject(raw)) throw new InvalidPolicyError(`${where} must be an object`);
   checkElements(raw, where);
-  const statement: Statement = {
-    index,
-    sid: decodeSid(raw.Sid, where),
-    effect: decodeEffect(raw.Effect, where),
-    actions: optionalList(raw.Action, `${where}.Action`),
-    notActions: optionalList(raw.NotAction, `${where}.NotAction`),
-    resources: optionalList(raw.Resource, `${where}.Resource`),
-    notResources: optionalList(raw.NotResource, `${where}.NotResource`),
-    principal: decodePrincipal(raw.Principal, `${where}.Principal`),
-    notPrincipal: decodePrincipal(raw.NotPrincipal, `${where}.NotPrincipal`),
-    conditions: decodeCondition(raw.Condition, `${where}.Condition`),
-  };
-  return dropUndefined(statement);
-}
-
-/** Keeps absent elements absent (not `key: undefined`) so results compare and print cleanly. */
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  // Assigned in a fixed order and only when present (absent elements stay absent, so results
+  // compare and print cleanly); field names are joined to `where` only for an error message.
+  const statement: { -readonly [K in keyof Statement]: Statement[K] } = { index } as Statement;
+  const sid = decodeSid(raw.Sid, where);
+  if (sid !== undefined) statement.sid = sid;
+  statement.effect = decodeEffect(raw.Effect, where);
+  if (raw.Action !== undefined) statement.actions = stringList(raw.Action, where, 'Action');
+  if (raw.NotAction !== undefined) statement.notActions = stringList(raw.NotAction, where, 'NotAction');
+  if (raw.Resource !== undefined) statement.resources = stringList(raw.Resource, where, 'Resource');
+  if (raw.NotResource !== undefined) statement.notResources = stringList(raw.NotResource, where, 'NotResource');
+  if (raw.Principal !== undefined) statement.principal = decodePrincipal(raw.Principal, `${where}.Principal`);
+  if (raw.NotPrincipal !== undefined) statement.notPrincipal = decodePrincipal(raw.NotPrincipal, `${where}.NotPrincipal`);
+  statement.conditions = decodeCondition(raw.Condition, `${where}.Condition`);
+  return statement;
 }
 
 function decodeObject(raw: unknown): PolicyDocument {
