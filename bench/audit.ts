@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { defaultJobs } from '../cli/parallel-audit';
 import { ACCOUNT, exposureInput, identityPolicy, trustPolicy } from './generate';
 import { pick, seededRandom } from './measure';
 import { figure, type SectionResult } from './results';
@@ -186,7 +187,8 @@ export async function benchAudit(): Promise<SectionResult> {
       skipped: principalsAudited ? [] : [{ name: 'audit: IAM principals', reason: `not built yet (${run.results} results for ${ROLES} roles and ${FUNCTIONS} functions)` }],
       notes: [
         `Audit: a generated snapshot of ${ROLES} roles (1–3 inline policies, 0–2 attached of ${MANAGED_POLICIES} customer-managed and a few AWS-managed, varied trust policies) ` +
-          `and ${FUNCTIONS} functions (1–5 variables, some secrets; 30% with resource policies, some URLs); \`warden audit --snapshot DIR --format json --fail-on none\` from an esbuild bundle of ` +
+          `and ${FUNCTIONS} functions (1–5 variables, some secrets; 30% with resource policies, some URLs); \`warden audit --snapshot DIR --format json --fail-on none\` ` +
+          `(default --jobs: ${defaultJobs(ROLES + FUNCTIONS)} threads on this machine's ${availableParallelism()} CPUs) from an esbuild bundle of ` +
           `cli/warden.ts in a fresh node process, timed from spawn to exit (Node start and snapshot loading included); exit code ${run.code}; ${run.outcomes}; ` +
           `peak RSS is the child's process.resourceUsage().maxRSS at exit. Principals per second divides the roles by the whole run's time (conservative: the functions' time is included).`,
       ],
