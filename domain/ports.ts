@@ -200,6 +200,23 @@ export interface Ledger {
   putLastKnownGood(entry: LastKnownGood): Promise<void>;
   /** Remediations begun on `resourceArn` at or after `since` (for the circuit breaker). */
   countRecentActions(resourceArn: string, since: Date): Promise<number>;
+  /**
+   * Takes the lease on `resourceArn` for `owner` until `until`, so that one run at a time re-reads
+   * and changes a resource (findings of different events on it would otherwise both act). Taken
+   * (true) when free, expired at `now`, or already `owner`'s (then extended); false when another
+   * owner holds it. Conditional, so of concurrent calls at most one wins. A lease is not a record:
+   * `get` and `countRecentActions` never see it.
+   */
+  acquireLease(resourceArn: string, owner: string, until: Date, now: Date): Promise<boolean>;
+  /** Gives the lease back when `owner` still holds it; does nothing otherwise (expired and taken over). */
+  releaseLease(resourceArn: string, owner: string): Promise<void>;
+  /** True when {@link Ledger.noteAlertSent} recorded `key` (and it has not expired). */
+  alertSent(key: string): Promise<boolean>;
+  /**
+   * Remembers that the alert of a finding without a record of its own (notify, nothing to do) was
+   * published, until `expiresAt` (epoch seconds), so a redelivered copy stays quiet. Not a record.
+   */
+  noteAlertSent(key: string, expiresAt: number): Promise<void>;
 }
 
 /** Performs one plan step (the AWS adapter maps `call.action` to an SDK command). */

@@ -31,7 +31,7 @@ export function createRemediateHandler(depsFactory: () => RemediateDeps) {
     try {
       return await remediate(finding, deps);
     } catch (error) {
-      // Retryable (throttling, 5xx, another run holds the record): EventBridge retries, then the DLQ.
+      // Retryable (throttling, 5xx, another run holds the record or the resource's lease): EventBridge retries, then the DLQ.
       if (isRetryable(error)) {
         logger.warn('remediation failed, will retry', { findingId: finding.id, error: describeError(error) });
         throw error;

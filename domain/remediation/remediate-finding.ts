@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { WardenConfig } from '../config';
 import { decide, type Decision } from '../decide';
 import type { Finding } from '../findings';
 import { buildAlertMessage, type AlertActor, type AlertMessage } from '../notifications/alert-message';
 import type { AlertPublisher, Ledger, StateReaders } from '../ports';
-import { actionViews, dryRun, type Executor } from './executor';
+import { actionViews, dryRun, RemediationInProgressError, type Executor } from './executor';
 import { undoIdFor, type LedgerRecord, type RecordStatus } from './ledger-record';
 import type { ActionView } from './plan';
 import { quarantineKey } from './quarantine-principal';
@@ -20,7 +21,31 @@ import { undoCommand, type LedgerLocation } from './undo-command';
  *
  * A finding already recorded (the same event delivered again) is not decided again: its record
  * is resumed when it is unfinished, or reported as it is (without a second alert) when settled.
+ *
+ * Steps (1)–(4) run under a lease on the finding's resource (the function, or the principal), so
+ * findings of different events on one resource take turns: each re-reads the state the previous
+ * one left, and only the first acts. A run that cannot get the lease within a short wait throws a
+ * retryable {@link RemediationInProgressError}; the redelivery then finds nothing left to do.
  */
+
+/**
+ * How long a lease lasts (ms): above the remediate function's 60 s timeout (serverless.yml), so a
+ * run that still holds it when it ends has finished or been killed by then — and a run that
+ * crashed blocks its resource for at most this long. Taking over an expired lease is then safe.
+ */
+export const RESOURCE_LEASE_MS = 90_000;
+
+/**
+ * How long a run waits for a held lease (ms) before handing the finding back for redelivery: a
+ * holder usually finishes in seconds, and Lambda retries an asynchronous event only twice.
+ */
+export const DEFAULT_LEASE_WAIT_MS = 15_000;
+
+/**
+ * How long the note of a sent "notified" alert is kept (days): longer than a finding can be
+ * redelivered — EventBridge retries for 24 h, the DLQ keeps messages 14 days for a replay.
+ */
+export const ALERT_NOTE_TTL_DAYS = 15;
 
 /** What the use case works with. */
 export interface RemediatorDeps {
@@ -34,6 +59,10 @@ export interface RemediatorDeps {
   readonly location?: LedgerLocation;
   readonly now?: () => Date;
   readonly registry?: readonly Remediation[];
+  /** See {@link DEFAULT_LEASE_WAIT_MS}. */
+  readonly leaseWaitMs?: number;
+  /** Waits between lease attempts (tests pass a fake). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** What happened to one finding. */
@@ -54,8 +83,71 @@ export interface FindingOutcome {
 
 const SETTLED: readonly RecordStatus[] = ['applied', 'unverified', 'undone', 'undo-failed'];
 
-/** Decides on one finding, acts or shows the plan, and alerts. @throws retryable WardenErrors (the caller retries). */
+/**
+ * Decides on one finding, acts or shows the plan, and alerts.
+ * @throws retryable WardenErrors (the caller retries), {@link RemediationInProgressError} among them
+ *   when another run keeps the resource's lease.
+ */
 export async function remediateFinding(finding: Finding, deps: RemediatorDeps, actor?: AlertActor): Promise<FindingOutcome> {
+  // A copy of a finding already settled is answered without contending for the lease.
+  const earlier = await deps.ledger.get(undoIdFor(finding.eventId, finding.id));
+  if (earlier !== undefined && SETTLED.includes(earlier.status)) return recorded(finding, earlier, deps);
+  return withLease(finding, deps, () => remediateLeased(finding, deps, actor));
+}
+
+/** The resource a lease covers: a whole function (its aliases and versions too), else the principal or resource. */
+export function leaseKeyOf(finding: Finding): string {
+  const subject = finding.subject;
+  if (subject?.kind === 'function') return subject.arn.split(':').slice(0, 7).join(':');
+  return subject?.arn ?? finding.resourceArn;
+}
+
+/** Runs `task` holding the lease on the finding's resource, and gives it back after, whatever happened. */
+async function withLease<T>(finding: Finding, deps: RemediatorDeps, task: () => Promise<T>): Promise<T> {
+  const resource = leaseKeyOf(finding);
+  // Unique per run: two copies of one finding must take turns too (the "nothing to do" alert).
+  const owner = `${undoIdFor(finding.eventId, finding.id)}/${randomUUID()}`;
+  await acquireLease(resource, owner, deps);
+  try {
+    return await task();
+  } finally {
+    await releaseQuietly(deps.ledger, resource, owner);
+  }
+}
+
+/** Longest pause between lease attempts (ms). */
+const MAX_LEASE_PAUSE_MS = 2000;
+
+async function acquireLease(resource: string, owner: string, deps: RemediatorDeps): Promise<void> {
+  const clock = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const budget = deps.leaseWaitMs ?? DEFAULT_LEASE_WAIT_MS;
+  // Waited time is the sum of the pauses, not the clock's, so an injected fixed clock still ends.
+  for (let attempt = 0, waited = 0; ; attempt += 1) {
+    const now = clock();
+    if (await deps.ledger.acquireLease(resource, owner, new Date(now.getTime() + RESOURCE_LEASE_MS), now)) return;
+    if (waited >= budget) throw new RemediationInProgressError(`another run holds the lease on ${resource}`);
+    // Exponential backoff with jitter: many findings waiting on one resource spread their attempts.
+    const pause = Math.min(budget - waited, Math.round(Math.min(MAX_LEASE_PAUSE_MS, 50 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+    await sleep(pause);
+    waited += pause;
+  }
+}
+
+/**
+ * A lease that cannot be given back expires by itself ({@link RESOURCE_LEASE_MS}); failing the
+ * finding for it would redeliver work that is done, so the error is dropped.
+ */
+async function releaseQuietly(ledger: Ledger, resource: string, owner: string): Promise<void> {
+  try {
+    await ledger.releaseLease(resource, owner);
+  } catch {
+    // expires by itself
+  }
+}
+
+async function remediateLeased(finding: Finding, deps: RemediatorDeps, actor: AlertActor | undefined): Promise<FindingOutcome> {
+  // Read again under the lease: a copy that held it before may have settled this very finding.
   const now = (deps.now ?? (() => new Date()))();
   const earlier = await deps.ledger.get(undoIdFor(finding.eventId, finding.id));
   if (earlier !== undefined && SETTLED.includes(earlier.status)) return recorded(finding, earlier, deps);
@@ -238,6 +330,11 @@ async function publish(finding: Finding, deps: RemediatorDeps, outcome: FindingO
   // One alert per finding or action; none for ignored findings and none for a quarantine another
   // finding of the same event already put in place.
   if (deps.publisher === undefined || outcome.status === 'ignored' || outcome.status === 'already-recorded') return outcome;
+  // A notified finding has no record to say it was reported: a note does, checked and written
+  // under the resource's lease so copies take turns. Written after publishing: a crash in between
+  // repeats the alert rather than losing it.
+  const noteKey = undoIdFor(finding.eventId, finding.id);
+  if (outcome.status === 'notified' && (await deps.ledger.alertSent(noteKey))) return alreadyNotified(finding, outcome);
   const alert = buildAlertMessage({
     finding,
     decision: outcome.decision,
@@ -247,7 +344,18 @@ async function publish(finding: Finding, deps: RemediatorDeps, outcome: FindingO
     ...(outcome.undoCommand === undefined ? {} : { undoCommand: outcome.undoCommand }),
   });
   await deps.publisher.publish(alert);
+  if (outcome.status === 'notified') await deps.ledger.noteAlertSent(noteKey, noteExpiry(deps));
   return { ...outcome, alert };
+}
+
+/** A copy of a finding whose "notified" alert went out already: the same outcome, without a second alert. */
+function alreadyNotified(finding: Finding, outcome: FindingOutcome): FindingOutcome {
+  return { ...outcome, status: 'already-recorded', decision: { ...outcome.decision, reason: `already notified by an earlier delivery of event ${finding.eventId}` } };
+}
+
+function noteExpiry(deps: RemediatorDeps): number {
+  const now = (deps.now ?? (() => new Date()))();
+  return Math.floor(now.getTime() / 1000) + ALERT_NOTE_TTL_DAYS * 86_400;
 }
 
 /** The tags of the finding's resource (exemptions); `{}` for groups and policies, which Warden does not tag-exempt. */

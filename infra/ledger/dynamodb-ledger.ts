@@ -23,12 +23,19 @@ import { decodeLastKnownGood, decodeLedgerRecord, parseStoredJson } from './reco
  * | remediation record | `record#<undoId>` | `record` | `expiresAt` (400 days) |
  * | action index (circuit breaker) | `actions#<resourceArn>` | `<createdAt ISO>#<undoId>` | same as the record |
  * | last-known-good document | `lkg#<key>` | `lkg` | never |
+ * | resource lease | `lease#<resourceArn>` | `lease` | `expiresAt` (an hour after the lease ends) |
+ * | note of a sent "notified" alert | `alert#<key>` | `alert` | `expiresAt` (given) |
  *
  * `begin` writes the record and its index item in ONE transaction whose record put is conditional
  * on `attribute_not_exists(pk)`; the undo id derives from the event id and finding id, so a second
  * delivery fails the condition and gets the existing record. Transactions need only the item
  * actions (`dynamodb:PutItem`), no extra permission. `plan` and `priorState` are stored as JSON
  * text (exact round trip); step statuses as a list, updated in place.
+ *
+ * A lease item (`type: 'lease'`, `owner`, `until` in epoch ms) is taken with a PutItem conditional
+ * on "absent, expired or mine" and released with an UpdateItem conditional on "mine" that ends it
+ * (no DeleteItem: the remediate role does not need it). Expiry is judged on `until`, never on the
+ * TTL, which only tidies up (DynamoDB deletes expired items up to days late).
  */
 
 /** Every DynamoDB action this adapter calls (the remediate role's `Ledger` statement). */
@@ -37,6 +44,10 @@ export const dynamoLedgerActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dyn
 const recordKey = (undoId: string): { pk: string; sk: string } => ({ pk: `record#${undoId}`, sk: 'record' });
 const lkgKey = (key: string): { pk: string; sk: string } => ({ pk: `lkg#${key}`, sk: 'lkg' });
 const actionsPk = (resourceArn: string): string => `actions#${resourceArn}`;
+const alertKey = (key: string): { pk: string; sk: string } => ({ pk: `alert#${key}`, sk: 'alert' });
+const leaseKey = (resourceArn: string): { pk: string; sk: string } => ({ pk: `lease#${resourceArn}`, sk: 'lease' });
+/** Lease items linger this long after they end (TTL), then DynamoDB removes them. */
+const LEASE_LINGER_SECONDS = 3600;
 
 function errorName(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && typeof (error as { name?: unknown }).name === 'string' ? (error as { name: string }).name : undefined;
@@ -160,6 +171,59 @@ export class DynamoDbLedger implements Ledger {
       }
     } while (start !== undefined);
     return count;
+  }
+
+  async acquireLease(resourceArn: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    const expiresAt = Math.ceil(until.getTime() / 1000) + LEASE_LINGER_SECONDS;
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...leaseKey(resourceArn), type: 'lease', resourceArn, owner, until: until.getTime(), expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw translateSdkError(error, 'dynamodb:PutItem');
+    }
+  }
+
+  async releaseLease(resourceArn: string, owner: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leaseKey(resourceArn),
+          // Ended, not deleted: `until` 0 is always expired; the owner goes so a late release of it is a no-op.
+          UpdateExpression: 'SET #until = :ended REMOVE #owner',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#until': 'until', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':ended': 0, ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      // Not ours any more (it expired and another run took it): nothing to give back.
+      if (conditionFailed(error)) return;
+      throw translateSdkError(error, 'dynamodb:UpdateItem');
+    }
+  }
+
+  async alertSent(key: string): Promise<boolean> {
+    const item = await this.getItem(alertKey(key));
+    // The TTL deletes late: an expired note is judged by its time, like a lease.
+    return item !== undefined && Number(item['expiresAt']) > this.now().getTime() / 1000;
+  }
+
+  async noteAlertSent(key: string, expiresAt: number): Promise<void> {
+    try {
+      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: { ...alertKey(key), type: 'alert', key, at: this.now().toISOString(), expiresAt } }));
+    } catch (error) {
+      throw translateSdkError(error, 'dynamodb:PutItem');
+    }
   }
 
   private async getItem(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {

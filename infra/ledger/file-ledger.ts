@@ -23,7 +23,9 @@ import { decodeLastKnownGood, decodeLedgerRecord } from './record-codec';
  *
  * Concurrency: every operation of every FileLedger on the same path runs under one in-process lock,
  * so read-check-append (`begin`, `markStep`) is atomic within a process. Separate processes are not
- * coordinated (the CLI runs one at a time; the Lambdas use DynamoDB).
+ * coordinated (the CLI runs one at a time; the Lambdas use DynamoDB). For the same reason resource
+ * leases and notes of sent alerts live in memory, shared by every FileLedger of the path in this
+ * process, and are never written to the file: a notify run leaves no trace in it.
  *
  * Line shapes: `{"type":"record","record":{…}}` and `{"type":"last-known-good","entry":{…}}`.
  */
@@ -55,6 +57,25 @@ function withLock<T>(path: string, task: () => Promise<T>): Promise<T> {
     if (locks.get(path) === tail) locks.delete(path);
   });
   return run;
+}
+
+/** A held resource lease. */
+interface Lease {
+  readonly owner: string;
+  readonly until: number;
+}
+
+/** Resource leases per absolute ledger path, then per resource ARN (in memory, see above). */
+const leasesByPath = new Map<string, Map<string, Lease>>();
+/** Notes of sent alerts per absolute ledger path: key → expiry (epoch seconds). */
+const alertNotesByPath = new Map<string, Map<string, number>>();
+
+function entryOf<K, V>(maps: Map<K, V>, key: K, create: () => V): V {
+  const existing = maps.get(key);
+  if (existing !== undefined) return existing;
+  const created = create();
+  maps.set(key, created);
+  return created;
 }
 
 /** A {@link Ledger} in a JSON-lines file. */
@@ -101,6 +122,35 @@ export class FileLedger implements Ledger {
       const records = [...(await this.load()).records.values()];
       return records.filter((record) => record.resourceArn === resourceArn && Date.parse(record.createdAt) >= since.getTime()).length;
     });
+  }
+
+  acquireLease(resourceArn: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    // Synchronous check-and-set: nothing else runs in between.
+    const leases = this.leases();
+    const held = leases.get(resourceArn);
+    if (held !== undefined && held.owner !== owner && held.until > now.getTime()) return Promise.resolve(false);
+    leases.set(resourceArn, { owner, until: until.getTime() });
+    return Promise.resolve(true);
+  }
+
+  releaseLease(resourceArn: string, owner: string): Promise<void> {
+    const leases = this.leases();
+    if (leases.get(resourceArn)?.owner === owner) leases.delete(resourceArn);
+    return Promise.resolve();
+  }
+
+  alertSent(key: string): Promise<boolean> {
+    const expiresAt = alertNotesByPath.get(this.path)?.get(key);
+    return Promise.resolve(expiresAt !== undefined && expiresAt > this.now().getTime() / 1000);
+  }
+
+  noteAlertSent(key: string, expiresAt: number): Promise<void> {
+    entryOf(alertNotesByPath, this.path, () => new Map<string, number>()).set(key, expiresAt);
+    return Promise.resolve();
+  }
+
+  private leases(): Map<string, Lease> {
+    return entryOf(leasesByPath, this.path, () => new Map<string, Lease>());
   }
 
   private update(undoId: string, change: (record: LedgerRecord) => LedgerRecord): Promise<void> {

@@ -44,6 +44,27 @@ describe('DynamoDbLedger specifics', () => {
     await expect(new DynamoDbLedger(client, TABLE).get('u-bad')).rejects.toBeInstanceOf(CorruptLedgerError);
   });
 
+  it('keeps a lease as its own item (lease#<arn>, not a record), ends it on release without deleting it', async () => {
+    const ledger = new DynamoDbLedger(client, TABLE);
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:function:lease-item';
+    const key = { pk: { S: `lease#${arn}` }, sk: { S: 'lease' } };
+    const until = new Date('2026-06-15T12:01:30Z');
+    expect(await ledger.acquireLease(arn, 'run-a', until, new Date('2026-06-15T12:00:00Z'))).toBe(true);
+    const held = (await client.send(new GetItemCommand({ TableName: TABLE, Key: key }))).Item;
+    expect(held).toMatchObject({ type: { S: 'lease' }, owner: { S: 'run-a' }, until: { N: String(until.getTime()) }, expiresAt: { N: String(until.getTime() / 1000 + 3600) } });
+    await ledger.releaseLease(arn, 'run-a');
+    const released = (await client.send(new GetItemCommand({ TableName: TABLE, Key: key }))).Item;
+    expect(released?.['until']).toEqual({ N: '0' });
+    expect(released?.['owner']).toBeUndefined();
+  });
+
+  it('keeps the note of a sent alert as its own item with the given TTL', async () => {
+    const ledger = new DynamoDbLedger(client, TABLE);
+    await ledger.noteAlertSent('u-0123456789abcdef0123', 4_102_444_800);
+    const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'alert#u-0123456789abcdef0123' }, sk: { S: 'alert' } } }));
+    expect(Item).toMatchObject({ type: { S: 'alert' }, expiresAt: { N: '4102444800' } });
+  });
+
   it('declares the actions the remediate role grants on the table', () => {
     expect([...dynamoLedgerActions].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });

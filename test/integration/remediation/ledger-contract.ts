@@ -166,6 +166,70 @@ export function ledgerContract(name: string, make: () => Promise<Ledger>): void 
       expect(await ledger.countRecentActions(`${resourceArn}-none`, new Date(0))).toBe(0);
     });
 
+    describe('resource leases', () => {
+      const T0 = new Date('2026-06-15T12:00:00Z');
+      const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+      const resource = (): string => {
+        sequence += 1;
+        return `arn:aws:lambda:us-east-1:123456789012:function:leased-${Date.now()}-${sequence}`;
+      };
+
+      it('gives a free lease, refuses it to another owner until it ends, and extends it for its owner', async () => {
+        const arn = resource();
+        expect(await ledger.acquireLease(arn, 'run-a', at(90), T0)).toBe(true);
+        expect(await ledger.acquireLease(arn, 'run-b', at(100), at(10))).toBe(false);
+        expect(await ledger.acquireLease(arn, 'run-a', at(120), at(10))).toBe(true);
+        // Extended to 120 s: still held at 100 s.
+        expect(await ledger.acquireLease(arn, 'run-b', at(190), at(100))).toBe(false);
+      });
+
+      it('lets another owner take an expired lease over (a crashed run blocks no one for ever)', async () => {
+        const arn = resource();
+        expect(await ledger.acquireLease(arn, 'crashed', at(90), T0)).toBe(true);
+        expect(await ledger.acquireLease(arn, 'next', at(181), at(91))).toBe(true);
+        expect(await ledger.acquireLease(arn, 'crashed', at(200), at(110))).toBe(false);
+      });
+
+      it('is released by its owner only; a release after a takeover is a no-op', async () => {
+        const arn = resource();
+        expect(await ledger.acquireLease(arn, 'run-a', at(90), T0)).toBe(true);
+        await ledger.releaseLease(arn, 'run-b');
+        expect(await ledger.acquireLease(arn, 'run-b', at(100), at(10))).toBe(false);
+        await ledger.releaseLease(arn, 'run-a');
+        expect(await ledger.acquireLease(arn, 'run-b', at(100), at(10))).toBe(true);
+        await ledger.releaseLease(arn, 'run-a');
+        expect(await ledger.acquireLease(arn, 'run-c', at(100), at(20))).toBe(false);
+        await ledger.releaseLease(`${arn}-never-leased`, 'run-a');
+        expect(await ledger.acquireLease(`${arn}-never-leased`, 'run-d', at(100), at(20))).toBe(true);
+      });
+
+      it('lets exactly one of concurrent acquirers win', async () => {
+        const arn = resource();
+        const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((owner) => ledger.acquireLease(arn, owner, at(90), T0)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('keeps leases apart from records: not counted, not read as one', async () => {
+        const arn = resource();
+        await ledger.acquireLease(arn, 'run-a', at(90), T0);
+        await ledger.begin(sampleRecord({ resourceArn: arn, createdAt: T0 }));
+        expect(await ledger.countRecentActions(arn, new Date(0))).toBe(1);
+        await ledger.releaseLease(arn, 'run-a');
+        expect(await ledger.countRecentActions(arn, new Date(0))).toBe(1);
+      });
+    });
+
+    it('remembers sent alerts until they expire', async () => {
+      const key = `u-note-${Date.now()}`;
+      // Far from any adapter's clock (the fake's is fixed): one in 2100, one in 1970.
+      expect(await ledger.alertSent(key)).toBe(false);
+      await ledger.noteAlertSent(key, Date.parse('2100-01-01T00:00:00Z') / 1000);
+      expect(await ledger.alertSent(key)).toBe(true);
+      expect(await ledger.alertSent(`${key}-other`)).toBe(false);
+      await ledger.noteAlertSent(`${key}-old`, 60);
+      expect(await ledger.alertSent(`${key}-old`)).toBe(false);
+    });
+
     it('sets a TTL about 400 days out on records', async () => {
       const record = sampleRecord({ createdAt: new Date('2026-06-15T12:00:00Z') });
       await ledger.begin(record);

@@ -15,6 +15,12 @@ import {
 export class MemoryLedger implements Ledger {
   readonly records = new Map<string, LedgerRecord>();
   readonly lkg = new Map<string, LastKnownGood>();
+  /** Resource leases: owner and end (epoch ms). Not writes: `writes` lists record changes only. */
+  readonly leases = new Map<string, { owner: string; until: number }>();
+  /** Leases taken and given back, in order (`acquire <arn>`, `release <arn>`). */
+  readonly leaseLog: string[] = [];
+  /** Notes of sent alerts: key → expiry (epoch seconds). */
+  readonly alertNotes = new Map<string, number>();
   /** Every write, in order, for assertions on ordering. */
   readonly writes: string[] = [];
 
@@ -53,6 +59,32 @@ export class MemoryLedger implements Ledger {
   countRecentActions(resourceArn: string, since: Date): Promise<number> {
     const records = [...this.records.values()];
     return Promise.resolve(records.filter((r) => r.resourceArn === resourceArn && Date.parse(r.createdAt) >= since.getTime()).length);
+  }
+
+  acquireLease(resourceArn: string, owner: string, until: Date, now: Date): Promise<boolean> {
+    const held = this.leases.get(resourceArn);
+    if (held !== undefined && held.owner !== owner && held.until > now.getTime()) return Promise.resolve(false);
+    this.leases.set(resourceArn, { owner, until: until.getTime() });
+    this.leaseLog.push(`acquire ${resourceArn}`);
+    return Promise.resolve(true);
+  }
+
+  releaseLease(resourceArn: string, owner: string): Promise<void> {
+    if (this.leases.get(resourceArn)?.owner === owner) {
+      this.leases.delete(resourceArn);
+      this.leaseLog.push(`release ${resourceArn}`);
+    }
+    return Promise.resolve();
+  }
+
+  alertSent(key: string): Promise<boolean> {
+    const expiresAt = this.alertNotes.get(key);
+    return Promise.resolve(expiresAt !== undefined && expiresAt > this.now().getTime() / 1000);
+  }
+
+  noteAlertSent(key: string, expiresAt: number): Promise<void> {
+    this.alertNotes.set(key, expiresAt);
+    return Promise.resolve();
   }
 
   private update(undoId: string, change: (record: LedgerRecord) => LedgerRecord, write: string): Promise<void> {

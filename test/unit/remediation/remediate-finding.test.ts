@@ -1,11 +1,11 @@
 import { parseConfig, type WardenConfig } from '../../../domain/config';
-import { isRetryable, ThrottledError } from '../../../domain/errors';
+import { AccessDeniedError, isRetryable, ThrottledError } from '../../../domain/errors';
 import type { Finding } from '../../../domain/findings';
 import type { AlertMessage } from '../../../domain/notifications/alert-message';
 import type { AlertPublisher, IamReader, ManagedPolicyState, RoleState, StateVerifier, StepRunner, Verification } from '../../../domain/ports';
-import { Executor } from '../../../domain/remediation/executor';
+import { Executor, RemediationInProgressError } from '../../../domain/remediation/executor';
 import type { StepCall } from '../../../domain/remediation/plan';
-import { remediateFinding, type FindingOutcome, type RemediatorDeps } from '../../../domain/remediation/remediate-finding';
+import { leaseKeyOf, remediateFinding, RESOURCE_LEASE_MS, type FindingOutcome, type RemediatorDeps } from '../../../domain/remediation/remediate-finding';
 import { MemoryLedger } from './memory-ledger';
 
 const ACCOUNT = '123456789012';
@@ -91,7 +91,9 @@ function setup(config: WardenConfig): { deps: RemediatorDeps; iam: FakeIam; ledg
   const ledger = new MemoryLedger(() => NOW);
   const alerts = new Collect();
   const executor = new Executor({ ledger, runner: iam, verifier: iam, now: () => NOW, sleep: () => Promise.resolve() });
-  const deps: RemediatorDeps = { config, readers: { iam }, ledger, executor, publisher: alerts, location: { kind: 'file', path: '.warden/ledger.jsonl' }, now: () => NOW };
+  // A lease wait yields to whatever else runs (another copy finishing), without real time passing.
+  const sleep = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  const deps: RemediatorDeps = { config, readers: { iam }, ledger, executor, publisher: alerts, location: { kind: 'file', path: '.warden/ledger.jsonl' }, now: () => NOW, sleep };
   return { deps, iam, ledger, alerts };
 }
 
@@ -227,5 +229,115 @@ describe('remediateFinding', () => {
     const { deps, alerts } = setup(parseConfig({ mode: 'off' }));
     expect((await remediateFinding(attachFinding(), deps)).status).toBe('ignored');
     expect(alerts.messages).toEqual([]);
+  });
+});
+
+describe('remediateFinding under the resource lease', () => {
+  const held = (owner: string, untilMs: number): { owner: string; until: number } => ({ owner, until: untilMs });
+
+  it('leases the whole function (any qualifier), else the principal, else the resource', () => {
+    const fn = 'arn:aws:lambda:us-east-1:123456789012:function:orders';
+    expect(leaseKeyOf(attachFinding({ resourceArn: `${fn}:live`, subject: { kind: 'function', name: 'orders', arn: `${fn}:live`, region: 'us-east-1', qualifier: 'live' } }))).toBe(fn);
+    expect(leaseKeyOf(attachFinding({ resourceArn: fn, subject: { kind: 'function', name: 'orders', arn: fn, region: 'us-east-1' } }))).toBe(fn);
+    expect(leaseKeyOf(attachFinding())).toBe(ROLE);
+    expect(leaseKeyOf(attachFinding({ subject: undefined, resourceArn: ADMIN_POLICY }))).toBe(ADMIN_POLICY);
+  });
+
+  it('a run that cannot get the lease waits, then throws a retryable RemediationInProgressError, having done nothing', async () => {
+    const { deps, iam, ledger, alerts } = setup(parseConfig({ mode: 'enforce' }));
+    ledger.leases.set(ROLE, held('another-run', NOW.getTime() + 60_000));
+    const pauses: number[] = [];
+    const error: unknown = await remediateFinding(attachFinding(), { ...deps, leaseWaitMs: 1000, sleep: (ms) => Promise.resolve(void pauses.push(ms)) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RemediationInProgressError);
+    expect(isRetryable(error)).toBe(true);
+    expect((error as Error).message).toContain(ROLE);
+    expect(pauses.length).toBeGreaterThan(1);
+    expect(pauses.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(1000);
+    expect({ calls: iam.calls, records: ledger.records.size, alerts: alerts.messages.length }).toEqual({ calls: [], records: 0, alerts: 0 });
+    // The holder's lease is untouched.
+    expect(ledger.leases.get(ROLE)?.owner).toBe('another-run');
+  });
+
+  it('takes the lease once its holder gives it back during the wait', async () => {
+    const { deps, ledger } = setup(parseConfig({ mode: 'enforce' }));
+    ledger.leases.set(ROLE, held('another-run', NOW.getTime() + 60_000));
+    const sleep = async (): Promise<void> => ledger.releaseLease(ROLE, 'another-run');
+    expect((await remediateFinding(attachFinding(), { ...deps, sleep })).status).toBe('applied');
+  });
+
+  it('takes over an expired lease (a crashed run), and holds it for RESOURCE_LEASE_MS while it works', async () => {
+    const { deps, ledger, iam } = setup(parseConfig({ mode: 'enforce' }));
+    ledger.leases.set(ROLE, held('crashed-run', NOW.getTime() - 1));
+    let during: { owner: string; until: number } | undefined;
+    const runner = Object.assign(Object.create(iam) as FakeIam, {
+      run: (call: StepCall): Promise<void> => {
+        during = ledger.leases.get(ROLE);
+        return iam.run(call);
+      },
+    });
+    const executor = new Executor({ ledger, runner, verifier: iam, now: () => NOW, sleep: () => Promise.resolve() });
+    expect((await remediateFinding(attachFinding(), { ...deps, executor, leaseWaitMs: 0 })).status).toBe('applied');
+    expect(during?.until).toBe(NOW.getTime() + RESOURCE_LEASE_MS);
+    expect(during?.owner).not.toBe('crashed-run');
+    expect(RESOURCE_LEASE_MS).toBeGreaterThan(60_000);
+  });
+
+  it('gives the lease back after success, after a recorded failure, after a retryable failure and after a planning error', async () => {
+    const { deps, iam, ledger } = setup(parseConfig({ mode: 'enforce' }));
+    const heldThenReleased = (): void => {
+      expect(ledger.leaseLog.splice(0)).toEqual([`acquire ${ROLE}`, `release ${ROLE}`]);
+      expect(ledger.leases.get(ROLE)).toBeUndefined();
+    };
+    expect((await remediateFinding(attachFinding(), deps)).status).toBe('applied');
+    heldThenReleased();
+
+    iam.attached = [ADMIN_POLICY];
+    iam.failWith = new AccessDeniedError('iam:DetachRolePolicy denied');
+    expect((await remediateFinding(attachFinding({ id: 'f-2', eventId: 'event-2' }), deps)).status).toBe('failed');
+    heldThenReleased();
+
+    iam.failWith = new ThrottledError('Rate exceeded');
+    await expect(remediateFinding(attachFinding({ id: 'f-3', eventId: 'event-3' }), deps)).rejects.toThrow(ThrottledError);
+    heldThenReleased();
+
+    iam.failWith = undefined;
+    const broken = { ...iam, getRole: (): Promise<RoleState | undefined> => Promise.reject(new ThrottledError('Rate exceeded')) } as unknown as IamReader;
+    await expect(remediateFinding(attachFinding({ id: 'f-4', eventId: 'event-4' }), { ...deps, readers: { iam: broken } })).rejects.toThrow(ThrottledError);
+    heldThenReleased();
+  });
+
+  it('a copy of a settled finding answers without taking the lease', async () => {
+    const { deps, ledger } = setup(parseConfig({ mode: 'enforce' }));
+    await remediateFinding(attachFinding(), deps);
+    ledger.leaseLog.splice(0);
+    ledger.leases.set(ROLE, held('another-run', NOW.getTime() + 60_000));
+    expect((await remediateFinding(attachFinding(), { ...deps, leaseWaitMs: 0 })).status).toBe('already-recorded');
+    expect(ledger.leaseLog).toEqual([]);
+  });
+
+  it('findings of two events on one role at once: one acts, the other re-reads after it and finds nothing to do', async () => {
+    const { deps, iam, ledger, alerts } = setup(parseConfig({ mode: 'enforce' }));
+    const [a, b] = await Promise.all([remediateFinding(attachFinding(), deps), remediateFinding(attachFinding({ id: 'f-b', eventId: 'event-b' }), deps)]);
+    expect([a.status, b.status].sort()).toEqual(['applied', 'notified']);
+    expect(iam.calls.map((call) => call.action)).toEqual(['iam:DetachRolePolicy']);
+    expect(ledger.records.size).toBe(1);
+    expect(alerts.messages.map((m) => m.subject.replace(/:.*/, '')).sort()).toEqual(['[Warden] CRITICAL alert', '[Warden] CRITICAL remediated']);
+  });
+
+  it('copies of a notified finding alert once, in notify mode and when there is nothing left to do', async () => {
+    const { deps, alerts } = setup(parseConfig({ mode: 'notify' }));
+    const copies = await Promise.all([1, 2, 3].map(() => remediateFinding(attachFinding(), deps)));
+    expect(copies.map((c) => c.status).sort()).toEqual(['already-recorded', 'already-recorded', 'notified']);
+    expect(copies.find((c) => c.status === 'already-recorded')?.decision.reason).toMatch(/already notified by an earlier delivery of event event-1/);
+    expect(alerts.messages).toHaveLength(1);
+
+    const enforce = setup(parseConfig({ mode: 'enforce' }));
+    enforce.iam.attached = [];
+    const late = [await remediateFinding(attachFinding(), enforce.deps), await remediateFinding(attachFinding(), enforce.deps)];
+    expect(late.map((c) => c.status)).toEqual(['notified', 'already-recorded']);
+    expect(enforce.alerts.messages).toHaveLength(1);
+    // A different finding is a different alert.
+    expect((await remediateFinding(attachFinding({ id: 'f-other', eventId: 'event-other' }), enforce.deps)).status).toBe('notified');
+    expect(enforce.alerts.messages).toHaveLength(2);
   });
 });
