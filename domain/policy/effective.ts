@@ -305,22 +305,21 @@ export function grantAt(access: EffectiveAccess, index: number): Grant | undefin
  * data looked up once: evidence for a rule may cover thousands of actions.
  */
 export function grantsGiving(access: EffectiveAccess, indexes: readonly number[]): Grant[] {
-  // The actions still without their grant, as bits: each grant is tested word by word.
+  // The actions still without their grant, as bits, and the words that hold any of them: each
+  // grant is tested on those words only, a word at a time.
   const pending = new Uint32Array(wordCount());
-  let left = 0;
-  for (const index of indexes) {
-    if (hasBit(pending, index) || scopeAt(access.reach, index) === Scope.none) continue;
-    setBit(pending, index);
-    left++;
-  }
+  for (const index of indexes) if (scopeAt(access.reach, index) !== Scope.none) setBit(pending, index);
+  let words: number[] = [];
+  for (let w = 0; w < pending.length; w++) if (pending[w] !== 0) words.push(w);
   const owners = new Map<number, Grant>();
   for (const grant of access.grants) {
-    if (left === 0) break;
+    if (words.length === 0) break;
     const bits = grant.actions.bits;
-    const [lo, hi] = wordSpan(bits);
-    const lookup = lookupFor(grant, bits, lo, hi);
-    for (let w = lo; w < hi; w++) {
+    let lookup: ReturnType<typeof scopeLookup> | undefined;
+    for (const w of words) {
       let rest = (pending[w] ?? 0) & (bits[w] ?? 0);
+      if (rest === 0) continue;
+      lookup ??= lookupFor(grant, bits, ...wordSpan(bits));
       // Constant and table forms compare classes a word at a time; the per-action form bit by bit.
       if (typeof lookup !== 'function') rest &= sameClassWord(access.reach, lookup, w);
       for (rest |= 0; rest !== 0; rest &= rest - 1) {
@@ -329,9 +328,9 @@ export function grantsGiving(access: EffectiveAccess, indexes: readonly number[]
         if (typeof lookup === 'function' && lookup(index) !== scopeAt(access.reach, index)) continue;
         owners.set(index, grant);
         pending[w] = (pending[w] ?? 0) & ~low;
-        left--;
       }
     }
+    words = words.filter((w) => pending[w] !== 0);
   }
   const ordered = new Set<Grant>();
   for (const index of indexes) {
