@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { InvalidInputError } from '../../domain/errors';
@@ -243,7 +244,9 @@ async function checkDirectory(dir: string): Promise<void> {
 async function readJsonFile(file: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Synchronous: snapshot files are small and local, and an audit reads thousands of them; the
+    // promise API costs four thread-pool round trips per file (open, stat, read, close).
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
