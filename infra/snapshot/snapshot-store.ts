@@ -241,7 +241,7 @@ async function checkDirectory(dir: string): Promise<void> {
 }
 
 /** JSON of `file`, undefined when absent. Parse errors never carry the file's text. */
-async function readJsonFile(file: string): Promise<unknown> {
+function readJsonFile(file: string): unknown {
   let text: string;
   try {
     // Synchronous: snapshot files are small and local, and an audit reads thousands of them; the
@@ -272,7 +272,7 @@ function shapeError(file: string, error: z.ZodError, prefix?: string): InvalidIn
 export async function readAccount(dir: string): Promise<AccountInfo> {
   await checkDirectory(dir);
   const file = join(dir, snapshotPaths.account());
-  const raw = await readJsonFile(file);
+  const raw = readJsonFile(file);
   if (raw === undefined) throw new InvalidInputError(`snapshot file ${file} is missing`);
   const parsed = accountSchema.safeParse(raw);
   if (!parsed.success) throw shapeError(file, parsed.error);
