@@ -12,5 +12,8 @@ interface SourceMapV3 {
 /** The plugins serverless-esbuild loads, and the map trimming they use (exported for tests). */
 declare const plugins: Plugin[] & {
   trimSourceMap(map: SourceMapV3, keep: (source: string) => boolean): SourceMapV3;
+  /** Makes @smithy/core's dynamic import of event streams static (no lazy module wrappers). */
+  staticEventStreams: Plugin;
+  ownSourceMaps: Plugin;
 };
 export = plugins;

@@ -1,3 +1,8 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { WardenConfig } from '../../domain/config';
 import { applyModeSwitch } from '../../domain/decide';
 import { ConfigError } from '../../domain/errors';
@@ -5,7 +10,7 @@ import type { AlertPublisher, Ledger, StateReaders } from '../../domain/ports';
 import { Executor } from '../../domain/remediation/executor';
 import { remediations } from '../../domain/remediation/registry';
 import { AlertTopic, alertTopicActions } from '../aws/alert-topic';
-import { createAwsClients } from '../aws/clients';
+import { baseClientConfig } from '../aws/client-config';
 import { IamGateway } from '../aws/iam-gateway';
 import { LambdaGateway } from '../aws/lambda-gateway';
 import { ModeSwitchParameter, modeSwitchActions } from '../aws/mode-switch-parameter';
@@ -41,6 +46,16 @@ export function withinDeployment(config: WardenConfig, env: NodeJS.ProcessEnv): 
   return env.WARDEN_ENFORCEMENT?.trim() === 'disabled' ? applyModeSwitch(config, 'notify').config : config;
 }
 
+/** One Lambda client per region (findings name functions in any region), built on first use. */
+function lambdaClients(): (region: string) => LambdaClient {
+  const clients = new Map<string, LambdaClient>();
+  return (region) => {
+    let client = clients.get(region);
+    if (client === undefined) clients.set(region, (client = new LambdaClient(baseClientConfig({}, region))));
+    return client;
+  };
+}
+
 /**
  * Dependencies of `remediate`: IAM and Lambda readers, the DynamoDB ledger, the executor with the
  * SDK step runner and verifier, the alerts topic and the mode switch. Fails closed on bad
@@ -50,20 +65,23 @@ export function remediateDeps(env: NodeJS.ProcessEnv = process.env): RemediateDe
   const config = withinDeployment(configFromEnv(env), env);
   const ledgerTable = required(env, 'WARDEN_LEDGER_TABLE');
   const topicArn = required(env, 'WARDEN_TOPIC_ARN');
-  const clients = createAwsClients();
-  const writerClients = { iam: clients.iam(), lambda: (region: string) => clients.lambda(region) };
+  // Only the clients this function calls, built here rather than through clients.ts: that factory
+  // imports every SDK client Warden has, and each one the bundle carries lengthens the cold start.
+  const iam = new IAMClient(baseClientConfig({}));
+  const lambda = lambdaClients();
+  const writerClients = { iam, lambda };
   const defaultRegion = env.AWS_REGION;
   const options = defaultRegion === undefined ? {} : { defaultRegion };
-  const ledger = new DynamoDbLedger(clients.dynamodb(), ledgerTable);
+  const ledger = new DynamoDbLedger(new DynamoDBClient(baseClientConfig({})), ledgerTable);
   const switchName = env.WARDEN_MODE_SWITCH_PARAMETER?.trim();
   return {
     config,
-    readers: { iam: new IamGateway(clients.iam()), lambda: new LambdaGateway((region) => clients.lambda(region)) },
+    readers: { iam: new IamGateway(iam), lambda: new LambdaGateway(lambda) },
     ledger,
     executor: new Executor({ ledger, runner: new AwsStepRunner(writerClients, options), verifier: new AwsStateVerifier(writerClients, options) }),
-    publisher: new AlertTopic(clients.sns(), topicArn),
+    publisher: new AlertTopic(new SNSClient(baseClientConfig({})), topicArn),
     ledgerTable,
-    ...(switchName === undefined || switchName === '' ? {} : { modeSwitch: new ModeSwitchParameter(switchName, clients.ssm()) }),
+    ...(switchName === undefined || switchName === '' ? {} : { modeSwitch: new ModeSwitchParameter(switchName, new SSMClient(baseClientConfig({}))) }),
   };
 }
 

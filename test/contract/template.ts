@@ -3,7 +3,7 @@
  *
  * `loadPackagedTemplate()` reads `.serverless/cloudformation-template-update-stack.json`. When
  * that file is missing, was packaged for another stage than `ci`, or is older than any source
- * it is built from (serverless.yml, package files, handlers/, domain/, infra/), it first runs
+ * it is built from (serverless.yml, package files, the esbuild plugins, handlers/, domain/, infra/), it first runs
  * `serverless package --stage ci` once, synchronously (up to 10 minutes), so a plain
  * `npx jest --selectProjects contract` works from a clean checkout; no jest globalSetup is
  * involved. CI packages first (`.ci/package-and-lint.sh`), so the tests then only read the
@@ -22,7 +22,7 @@ export const forwarderTemplatePath = join(repoRoot, 'infra', 'cloudformation', '
 export const contractStage = 'ci';
 
 const packageTimeoutMs = 10 * 60 * 1000;
-const sourcePaths = ['serverless.yml', 'package.json', 'package-lock.json', 'handlers', 'domain', 'infra'];
+const sourcePaths = ['serverless.yml', 'package.json', 'package-lock.json', 'scripts/esbuild-plugins.cjs', 'handlers', 'domain', 'infra'];
 const lockDir = join(repoRoot, '.serverless.contract-lock');
 
 /** Newest modification time of a file or, recursively, of the files of a directory. */
