@@ -50,8 +50,8 @@ Options:
                                scanning; asff: Security Hub BatchImportFindings (default: table)
   --fail-on SEVERITY|none      exit 1 when a finding is at or above it (default: high)
   --fingerprint-key-file FILE  HMAC key of secret fingerprints (default: .warden/fingerprint.key, created once)
-  --jobs N                     with --snapshot: threads to audit on (default: the CPUs, up to 4, from
-                               1,000 resources; the output is the same whatever N)
+  --jobs N                     with --snapshot: threads to audit on (default: from 4 CPUs and 1,000
+                               resources, one per CPU but one, up to 4; the output is the same whatever N)
 `;
 
 /**

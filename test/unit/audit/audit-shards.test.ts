@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { defaultJobs } from '../../../cli/parallel-audit';
 import { auditAccount, type AuditShard, type AuditSource, type ResourceResult } from '../../../domain/audit/audit-account';
 import type { AccountInventory, FunctionConfigurationState, PrincipalNames } from '../../../domain/ports';
 import { ACCOUNT, adminDocument, doc, InMemoryIam, lambdaTrust } from '../detectors/iam-fakes';
@@ -89,5 +90,17 @@ describe('auditAccount shards', () => {
   ])('refuses the shard %o', async (shard) => {
     const source = await account(1, 0);
     await expect(collect(source, shard)).rejects.toThrow('audit shard');
+  });
+});
+
+describe('defaultJobs', () => {
+  it.each([
+    [999, 16, 1],
+    [1_000, 2, 1],
+    [1_000, 3, 1],
+    [1_000, 4, 3],
+    [50_000, 8, 4],
+  ])('%i resources on %i CPUs: %i thread(s)', (resources, cpus, jobs) => {
+    expect(defaultJobs(resources, cpus)).toBe(jobs);
   });
 });
