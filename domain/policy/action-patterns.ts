@@ -127,9 +127,20 @@ function literalExpansion(pattern: string, index: number): PatternExpansion {
   return found;
 }
 
+/** Expansions by the pattern as written, so a repeated spelling costs no lowercase copy. */
+const rawMemo = new Map<string, PatternExpansion>();
+
 /** Expands one action pattern (memoised). */
 export function expandActionPattern(raw: string): PatternExpansion {
-  const pattern = raw.toLowerCase();
+  const known = rawMemo.get(raw);
+  if (known !== undefined) return known;
+  const expansion = expandLowercase(raw.toLowerCase());
+  if (rawMemo.size >= MEMO_LIMIT) rawMemo.clear();
+  rawMemo.set(raw, expansion);
+  return expansion;
+}
+
+function expandLowercase(pattern: string): PatternExpansion {
   const index = catalogue().byLower.get(pattern);
   if (index !== undefined) return literalExpansion(pattern, index);
   const hit = memo.get(pattern);

@@ -86,15 +86,22 @@ interface CompiledStatement {
   specs?: { readonly version: PolicyDocument['version']; readonly list: readonly ResourceSpec[] };
 }
 
-const statementMemo = new WeakMap<Statement, CompiledStatement>();
+/**
+ * Kept on the statement itself (a hidden property), not in a WeakMap: a WeakMap's table lives in
+ * the old generation, so every young statement's entry survived the next scavenge and was copied
+ * out of the nursery — most of the engine's collector time, and its worst pauses.
+ */
+const COMPILED = Symbol('compiled statement');
 
 function compiled(statement: Statement): CompiledStatement {
-  let found = statementMemo.get(statement);
-  if (!found) {
-    found = { actions: statementActionSet(statement), condition: assessGrantCondition(statement.conditions) };
-    statementMemo.set(statement, found);
-  }
-  return found;
+  const holder = statement as Statement & { [COMPILED]?: CompiledStatement };
+  const found = holder[COMPILED];
+  if (found !== undefined) return found;
+  const made: CompiledStatement = { actions: statementActionSet(statement), condition: assessGrantCondition(statement.conditions) };
+  // Not enumerable: invisible to JSON, equality checks and spreads. A frozen statement (none is
+  // today) would simply recompute.
+  if (Object.isExtensible(statement)) Object.defineProperty(statement, COMPILED, { value: made, enumerable: false, writable: false });
+  return made;
 }
 
 /** The statement's resource specs, shared across analyses so their per-spec data is reused too. */
@@ -305,15 +312,31 @@ export function grantAt(access: EffectiveAccess, index: number): Grant | undefin
  * data looked up once: evidence for a rule may cover thousands of actions.
  */
 export function grantsGiving(access: EffectiveAccess, indexes: readonly number[]): Grant[] {
+  const { pending, owner } = givingScratch();
+  try {
+    assignOwners(access, indexes, pending, owner);
+    const ordered = new Set<Grant>();
+    for (const index of indexes) {
+      const grant = access.grants[owner[index] ?? -1];
+      if (grant !== undefined) ordered.add(grant);
+    }
+    return [...ordered];
+  } finally {
+    // Leave the scratch as found, whatever happened: no pending bit, no owner.
+    pending.fill(0);
+    for (const index of indexes) owner[index] = -1;
+  }
+}
+
+/** Sets `owner[i]` to the index of the grant behind each of `indexes` (see {@link grantAt}). */
+function assignOwners(access: EffectiveAccess, indexes: readonly number[], pending: Uint32Array, owner: Int32Array): void {
   // The actions still without their grant, as bits, and the words that hold any of them: each
   // grant is tested on those words only, a word at a time.
-  const pending = new Uint32Array(wordCount());
   for (const index of indexes) if (scopeAt(access.reach, index) !== Scope.none) setBit(pending, index);
   let words: number[] = [];
   for (let w = 0; w < pending.length; w++) if (pending[w] !== 0) words.push(w);
-  const owners = new Map<number, Grant>();
-  for (const grant of access.grants) {
-    if (words.length === 0) break;
+  access.grants.forEach((grant, g) => {
+    if (words.length === 0) return;
     const bits = grant.actions.bits;
     let lookup: ReturnType<typeof scopeLookup> | undefined;
     for (const w of words) {
@@ -326,18 +349,20 @@ export function grantsGiving(access: EffectiveAccess, indexes: readonly number[]
         const low = rest & -rest;
         const index = (w << 5) + 31 - Math.clz32(low);
         if (typeof lookup === 'function' && lookup(index) !== scopeAt(access.reach, index)) continue;
-        owners.set(index, grant);
+        owner[index] = g;
         pending[w] = (pending[w] ?? 0) & ~low;
       }
     }
     words = words.filter((w) => pending[w] !== 0);
-  }
-  const ordered = new Set<Grant>();
-  for (const index of indexes) {
-    const owner = owners.get(index);
-    if (owner !== undefined) ordered.add(owner);
-  }
-  return [...ordered];
+  });
+}
+
+let giving: { readonly pending: Uint32Array; readonly owner: Int32Array } | undefined;
+
+/** Buffers of {@link grantsGiving}, kept clean between calls (it runs several times per principal). */
+function givingScratch(): { readonly pending: Uint32Array; readonly owner: Int32Array } {
+  giving ??= { pending: new Uint32Array(wordCount()), owner: new Int32Array(wordCount() * 32).fill(-1) };
+  return giving;
 }
 
 /** The word `w` of the actions whose class under `lookup` equals their class in `reach`. */

@@ -98,10 +98,13 @@ function unknownReason(expansion: PatternExpansion): string {
 }
 
 function unknownPatterns(patterns: readonly string[] | undefined): { pattern: string; reason: string }[] {
-  return (patterns ?? [])
-    .map((pattern) => ({ pattern, expansion: expandActionPattern(pattern) }))
-    .filter(({ expansion }) => expansion.matched === 0)
-    .map(({ pattern, expansion }) => ({ pattern, reason: unknownReason(expansion) }));
+  // Loops that allocate only for what they report: these run on every statement of every principal.
+  const unknown: { pattern: string; reason: string }[] = [];
+  for (const pattern of patterns ?? []) {
+    const expansion = expandActionPattern(pattern);
+    if (expansion.matched === 0) unknown.push({ pattern, reason: unknownReason(expansion) });
+  }
+  return unknown;
 }
 
 const unknownActions: Check = (s) => {
@@ -125,11 +128,14 @@ const unknownActions: Check = (s) => {
 };
 
 function prefixWildcards(patterns: readonly string[] | undefined): { pattern: string; matchedActions: number }[] {
-  return (patterns ?? [])
-    .filter((p) => !/^\*+(:\*+)?$/.test(p))
-    .map((p) => ({ p, expansion: expandActionPattern(p) }))
-    .filter(({ expansion }) => expansion.servicePrefixWildcard)
-    .map(({ p, expansion }) => ({ pattern: p, matchedActions: expansion.matched }));
+  const found: { pattern: string; matchedActions: number }[] = [];
+  for (const pattern of patterns ?? []) {
+    if (!pattern.includes('*') && !pattern.includes('?')) continue;
+    if (/^\*+(:\*+)?$/.test(pattern)) continue;
+    const expansion = expandActionPattern(pattern);
+    if (expansion.servicePrefixWildcard) found.push({ pattern, matchedActions: expansion.matched });
+  }
+  return found;
 }
 
 const prefixWildcard: Check = (s) => {

@@ -177,15 +177,19 @@ function sharedInfo(spec: Exclude<ResourceSpec, { kind: 'any' }>): PatternInfo {
   return info;
 }
 
-/** Per spec object, so the string key above is built once per spec, not once per action. */
-const specInfo = new WeakMap<ResourceSpec, PatternInfo>();
+/**
+ * Per spec object, so the string key above is built once per spec, not once per action; kept on
+ * the spec as a hidden property rather than in a WeakMap, whose entries for young specs survived
+ * scavenges (see `compiled` in effective.ts).
+ */
+const INFO = Symbol('pattern info');
 
 function infoOf(spec: Exclude<ResourceSpec, { kind: 'any' }>): PatternInfo {
-  let info = specInfo.get(spec);
-  if (!info) {
-    info = sharedInfo(spec);
-    specInfo.set(spec, info);
-  }
+  const holder = spec as typeof spec & { [INFO]?: PatternInfo };
+  const found = holder[INFO];
+  if (found !== undefined) return found;
+  const info = sharedInfo(spec);
+  if (Object.isExtensible(spec)) Object.defineProperty(spec, INFO, { value: info, enumerable: false, writable: false });
   return info;
 }
 
