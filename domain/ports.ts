@@ -24,6 +24,11 @@ export interface InlinePolicy {
   readonly name: string;
   /** Raw document: JSON, URL-encoded JSON, or both. */
   readonly document: string;
+  /**
+   * The same document already parsed, when the source holds it parsed (a snapshot file): judging
+   * it then skips a text round trip. Absent from the IAM API, which returns text.
+   */
+  readonly parsed?: unknown;
 }
 
 /** Fields every IAM principal has. */
@@ -40,6 +45,8 @@ export interface RoleState extends PrincipalBase {
   readonly kind: 'role';
   /** Raw trust policy document. */
   readonly trustPolicy: string;
+  /** The trust policy already parsed, when the source holds it parsed (see {@link InlinePolicy.parsed}). */
+  readonly trustPolicyParsed?: unknown;
   readonly permissionsBoundaryArn?: string;
   readonly tags: Readonly<Record<string, string>>;
 }

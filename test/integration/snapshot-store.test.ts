@@ -51,7 +51,8 @@ describe('SnapshotStore: IAM from get-account-authorization-details', () => {
       name: 'orders-api-role',
       path: '/service-role/',
       trustPolicy: expect.any(String) as unknown,
-      inlinePolicies: [{ name: 'orders-events', document: expect.any(String) as unknown }],
+      trustPolicyParsed: expect.objectContaining({ Version: '2012-10-17' }) as unknown,
+      inlinePolicies: [{ name: 'orders-events', document: expect.any(String) as unknown, parsed: expect.objectContaining({ Version: '2012-10-17' }) as unknown }],
       attachedPolicies: [
         { arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', name: 'AWSLambdaBasicExecutionRole' },
         { arn: ORDERS_DATA, name: 'orders-data' },
@@ -64,6 +65,9 @@ describe('SnapshotStore: IAM from get-account-authorization-details', () => {
       Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     });
     expect(JSON.parse(role?.inlinePolicies[0]?.document ?? '')).toMatchObject({ Statement: [{ Action: 'events:PutEvents' }] });
+    // The parsed values (judged by audits without a text round trip) are the texts' documents.
+    expect(role?.trustPolicyParsed).toEqual(JSON.parse(role?.trustPolicy ?? ''));
+    expect(role?.inlinePolicies[0]?.parsed).toEqual(JSON.parse(role?.inlinePolicies[0]?.document ?? ''));
   });
 
   it('finds principals whatever the case of the name, as IAM does', async () => {
@@ -77,7 +81,7 @@ describe('SnapshotStore: IAM from get-account-authorization-details', () => {
       arn: `arn:aws:iam::${ACCOUNT}:user/automation/deploy-bot`,
       name: 'deploy-bot',
       path: '/automation/',
-      inlinePolicies: [{ name: 'push-artifacts', document: expect.stringContaining('s3:PutObject') as unknown }],
+      inlinePolicies: [{ name: 'push-artifacts', document: expect.stringContaining('s3:PutObject') as unknown, parsed: expect.objectContaining({ Statement: expect.any(Array) as unknown }) as unknown }],
       attachedPolicies: [{ arn: ORDERS_DATA, name: 'orders-data' }],
       groups: ['deployers'],
       tags: { owner: 'platform-team' },
@@ -90,7 +94,7 @@ describe('SnapshotStore: IAM from get-account-authorization-details', () => {
       arn: `arn:aws:iam::${ACCOUNT}:group/deployers`,
       name: 'deployers',
       path: '/',
-      inlinePolicies: [{ name: 'update-functions', document: expect.stringContaining('lambda:UpdateFunctionCode') as unknown }],
+      inlinePolicies: [{ name: 'update-functions', document: expect.stringContaining('lambda:UpdateFunctionCode') as unknown, parsed: expect.objectContaining({ Statement: expect.any(Array) as unknown }) as unknown }],
       attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' }],
     });
   });

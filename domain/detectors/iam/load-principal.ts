@@ -77,7 +77,7 @@ async function loadFromIam(target: PrincipalTarget, change: Change, readers: Sta
   const role = await iam.getRole(target.name);
   if (role === undefined) return undefined;
   const policies = await ownPolicies(role.inlinePolicies, role.attachedPolicies, readers, 'inline', 'managed');
-  const loaded = principalOf('role', role.arn, role.name, change, policies, role.tags, decodeNamed(role.trustPolicy, `trust policy of ${role.name}`));
+  const loaded = principalOf('role', role.arn, role.name, change, policies, role.tags, decodeNamed(role.trustPolicyParsed ?? role.trustPolicy, `trust policy of ${role.name}`));
   return withBoundary(loaded, role.permissionsBoundaryArn, readers);
 }
 
@@ -95,7 +95,7 @@ async function ownPolicies(
   managedSource: PrincipalPolicy['source'],
 ): Promise<PrincipalPolicy[]> {
   const managed = await Promise.all(attached.map((ref) => managedPolicy(ref.arn, readers, managedSource)));
-  return [...inline.map((policy) => ({ name: policy.name, source: inlineSource, document: decodeNamed(policy.document, `inline policy ${policy.name}`) })), ...managed];
+  return [...inline.map((policy) => ({ name: policy.name, source: inlineSource, document: decodeNamed(policy.parsed ?? policy.document, `inline policy ${policy.name}`) })), ...managed];
 }
 
 async function managedPolicy(arn: string, readers: StateReaders, source: PrincipalPolicy['source']): Promise<PrincipalPolicy> {
@@ -129,7 +129,8 @@ async function withBoundary(loaded: LoadedPrincipal, boundaryArn: string | undef
   return { ...loaded, principal: { ...loaded.principal, boundary: decodeShared(boundary.document, `boundary ${boundaryArn}`) } };
 }
 
-function decodeNamed(raw: string, what: string): PolicyDocument {
+/** Decodes a document's text, or the parsed value a source already holds (see InlinePolicy.parsed). */
+function decodeNamed(raw: unknown, what: string): PolicyDocument {
   try {
     return decodePolicy(raw);
   } catch (error) {
