@@ -303,7 +303,8 @@ export function effectiveAccess(policies: readonly SourcedPolicy[], boundary?: P
 export function grantAt(access: EffectiveAccess, index: number): Grant | undefined {
   const scope = scopeAt(access.reach, index);
   if (scope === Scope.none) return undefined;
-  return access.grants.find((g) => hasBit(g.actions.bits, index) && scopeOf(g.resource, index) === scope);
+  for (const grant of access.grants) if (hasBit(grant.actions.bits, index) && scopeOf(grant.resource, index) === scope) return grant;
+  return undefined;
 }
 
 /**
