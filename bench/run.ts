@@ -47,7 +47,17 @@ function selectedSections(argv: readonly string[]): readonly Section[] {
   return sections.filter((s) => wanted.includes(s.id));
 }
 
+/**
+ * A full collection before each section (when node runs with --expose-gc, as `npm run bench`
+ * does), so a section's samples do not pay for the garbage of the sections before it.
+ */
+function collectBetweenSections(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === 'function') gc();
+}
+
 async function runSection(section: Section): Promise<ReportSection> {
+  collectBetweenSections();
   process.stderr.write(`bench: ${section.title}…\n`);
   const start = process.hrtime.bigint();
   try {
