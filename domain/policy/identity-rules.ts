@@ -10,7 +10,7 @@ import {
 import { containsBits, fullBits, hasBit, hasRange, setBit } from './action-set';
 import { catalogue } from './catalogue';
 import { ACCESS_LEVELS } from './catalogue-codec';
-import { grantAt, grantsGiving, reachOf, reachOfPattern, scopeAt, type EffectiveAccess, type Grant, type StatementRef } from './effective';
+import { grantsGiving, reachOf, reachOfPattern, scopeAt, type EffectiveAccess, type Grant, type StatementRef } from './effective';
 import { actionEvidence, displayAction, EVIDENCE_CAP, issue, lower, POLICY_RULES, statementEvidence, type PolicyIssue, type PolicyRule } from './issues';
 import { PRIVESC_COMBINATIONS, type PrivescCombination } from './privesc';
 import { Scope, scopeOf, specMatchesArn, specText, type ScopePlanes } from './resource-scope';
@@ -338,7 +338,7 @@ function serviceWildcards(access: EffectiveAccess): PolicyIssue | undefined {
   const t = catalogue();
   const full: string[] = [];
   let strongAny = false;
-  const refs: (StatementRef | undefined)[] = [];
+  const firsts: number[] = [];
   const accountReach = access.reach[Scope.account - 1] as Uint32Array;
   const strongAccountReach = access.strongReach[Scope.account - 1] as Uint32Array;
   t.prefixes.forEach((prefix, s) => {
@@ -347,14 +347,15 @@ function serviceWildcards(access: EffectiveAccess): PolicyIssue | undefined {
     if (end === start || !hasRange(accountReach, start, end)) return;
     full.push(prefix);
     if (hasRange(strongAccountReach, start, end)) strongAny = true;
-    refs.push(grantAt(access, start)?.ref);
+    firsts.push(start);
   });
   if (full.length === 0) return undefined;
   return issue(POLICY_RULES.serviceWildcard, {
     severity: strongAny ? 'medium' : 'low',
     why: 'Every action of these services (including actions AWS adds later, when written as a wildcard) is allowed on all their resources.',
     fix: 'List the actions the workload calls instead of the service wildcard, and name its resources.',
-    evidence: { services: full.slice(0, EVIDENCE_CAP), serviceCount: full.length, statements: statementEvidence(refs) },
+    // The grant behind each service's first action, found for all services in one pass.
+    evidence: { services: full.slice(0, EVIDENCE_CAP), serviceCount: full.length, statements: grantRefs(grantsGiving(access, firsts)) },
   });
 }
 
