@@ -37,7 +37,8 @@ async function resolveReference(reference: PolicyReference, scan: IamScanContext
   const { value } = reference;
   const { ctx } = scan.template;
   if (isIntrinsic(value) && intrinsicOf(value).fn === 'Ref') {
-    const target = ctx.resources.get(String(intrinsicOf(value).arg));
+    const arg = intrinsicOf(value).arg;
+    const target = typeof arg === 'string' ? ctx.resources.get(arg) : undefined;
     if (target?.type === 'AWS::IAM::ManagedPolicy') return { ref: templatePolicy(target.logicalId, scan) };
   }
   const arn = resolveString(value, ctx);

@@ -114,7 +114,9 @@ function functionOf(resource: RawResource, template: ParsedTemplate): FunctionMo
 function targetOf(value: unknown, resource: RawResource, template: ParsedTemplate, functions: FunctionModel[]): { fn: FunctionModel; qualifier?: string } {
   if (isIntrinsic(value)) {
     const { fn, arg } = intrinsicOf(value);
-    const id: unknown = fn === 'Ref' ? arg : fn === 'Fn::GetAtt' ? (Array.isArray(arg) ? (arg as unknown[])[0] : String(arg).split('.')[0]) : undefined;
+    // Only a string names a resource: any other argument (an object, even one without a prototype,
+    // which String() cannot convert) names none.
+    const id: unknown = fn === 'Ref' ? arg : fn === 'Fn::GetAtt' ? (Array.isArray(arg) ? (arg as unknown[])[0] : typeof arg === 'string' ? arg.split('.')[0] : undefined) : undefined;
     const found = functions.find((f) => f.logicalId === id);
     if (found) return { fn: found };
   }

@@ -39,6 +39,16 @@ describe('robustness', () => {
     );
   });
 
+  // Found by the property below (seed -396998410): String() threw on an argument without a prototype.
+  test.each([
+    ['AWS::Lambda::Permission', 'FunctionName', { 'Fn::GetAtt': Object.create(null) as object }],
+    ['AWS::Lambda::Url', 'TargetFunctionArn', { 'Fn::GetAtt': Object.create(null) as object }],
+    ['AWS::IAM::Role', 'ManagedPolicyArns', [{ Ref: Object.create(null) as object }]],
+  ])('a %s whose %s holds an intrinsic of an object without a prototype is scanned', async (type, property, value) => {
+    const scan = await scanTemplate({ Resources: { App: { Type: type, Properties: { [property]: value } } } }, { source: 'fuzz', fingerprintKey: TEST_KEY }, new FakeAwsManagedPolicies());
+    expect(scan.results.map((r) => r.outcome).every((o) => ['finding', 'clean', 'unresolved', 'error'].includes(o))).toBe(true);
+  });
+
   test('scanning any template gives results or an InvalidTemplateError, never a crash', async () => {
     await fc.assert(
       fc.asyncProperty(resources, async (res) => {
